@@ -1,0 +1,3 @@
+"""agent-assist: an offline real-time assistant for call-centre agents."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,98 @@
+"""Replay a call without a window: each utterance with its suggestions and stage timings."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from agent_assist.domain import Query, RetrievalResult, Speaker, Transcript
+from agent_assist.retrieval.retriever import Retriever
+from agent_assist.speech.replay import TranscriptSource
+
+
+@dataclass
+class UtteranceReport:
+    """One finished utterance, the cards it produced and how long each stage took."""
+
+    transcript: Transcript
+    result: RetrievalResult | None
+    partial_queries: int = 0
+    first_card_call_s: float | None = None
+    first_card_from_partial: bool = False
+    timings: dict[str, float | None] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        t = self.transcript
+        row: dict[str, Any] = {
+            "utterance_id": t.utterance_id,
+            "speaker": t.speaker.value,
+            "start_s": round(t.start_s, 3),
+            "end_s": round(t.end_s, 3),
+            "text": t.text,
+            "partial_queries": self.partial_queries,
+            "first_card_call_s": self.first_card_call_s,
+            "first_card_from_partial": self.first_card_from_partial,
+            "suggestions": [],
+            "timings_ms": self.timings,
+        }
+        if self.result is not None:
+            row["suggestions"] = [
+                {"id": s.entry_id, "kind": s.kind.value, "topic": s.topic, "title": s.title,
+                 "score": s.score, "matched": s.matched, "body": s.body}
+                for s in self.result.suggestions
+            ]
+        return row
+
+
+class HeadlessReplay:
+    """Drives a transcript source through retrieval on the calling thread.
+
+    Customer partials are queried when ``debounce_s`` of call time has passed since the
+    last partial query of the same utterance, as the panel's debounce timer would.
+    """
+
+    def __init__(self, retriever: Retriever, debounce_s: float = 0.25) -> None:
+        self._retriever = retriever
+        self._debounce_s = debounce_s
+        self._seq = 0
+
+    def run(self, source: TranscriptSource) -> Iterator[UtteranceReport]:
+        pending: dict[str, UtteranceReport] = {}
+        last_query_s: dict[str, float] = {}
+        for transcript in source.transcripts(threading.Event()):
+            report = pending.setdefault(
+                transcript.utterance_id, UtteranceReport(transcript=transcript, result=None)
+            )
+            report.transcript = transcript
+            if transcript.speaker is Speaker.CUSTOMER:
+                self._maybe_query(report, transcript, last_query_s)
+            if transcript.is_final:
+                del pending[transcript.utterance_id]
+                yield report
+
+    def _maybe_query(
+        self, report: UtteranceReport, transcript: Transcript, last_query_s: dict[str, float]
+    ) -> None:
+        if not transcript.is_final:
+            last = last_query_s.get(transcript.utterance_id)
+            if last is not None and transcript.end_s - last < self._debounce_s:
+                return
+            last_query_s[transcript.utterance_id] = transcript.end_s
+            report.partial_queries += 1
+        self._seq += 1
+        query = Query(self._seq, transcript.utterance_id, transcript.text,
+                      transcript.is_final, transcript.emitted_ns)
+        result = self._retriever.search(query)
+        if result.suggestions and report.first_card_call_s is None:
+            report.first_card_call_s = round(transcript.end_s, 3)
+            report.first_card_from_partial = not transcript.is_final
+        if transcript.is_final:
+            report.result = result
+            report.timings = {
+                "asr": None if transcript.asr_ms is None else round(transcript.asr_ms, 3),
+                "embed": round(result.timings.embed_ms, 3),
+                "search": round(result.timings.search_ms, 3),
+                "transcript_to_cards": round(result.timings.total_ms, 3),
+            }

@@ -1,0 +1,1 @@
+"""Model catalog, installation (download or local folder/archive) and verification (no Qt)."""

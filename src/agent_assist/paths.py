@@ -1,0 +1,61 @@
+"""Where agent-assist keeps settings, models, indexes and logs on this machine."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "agent-assist"
+# A source checkout keeps the sample pack and its built index beside src/.
+_SOURCE_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _home_override() -> Path | None:
+    """``AGENT_ASSIST_HOME`` roots every folder below it (portable installs, tests)."""
+    home = os.environ.get("AGENT_ASSIST_HOME")
+    return Path(home) if home else None
+
+
+def config_dir() -> Path:
+    home = _home_override()
+    return home / "config" if home else Path(platformdirs.user_config_dir(APP_NAME))
+
+
+def data_dir() -> Path:
+    home = _home_override()
+    return home / "data" if home else Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def log_dir() -> Path:
+    home = _home_override()
+    return home / "logs" if home else Path(platformdirs.user_log_dir(APP_NAME))
+
+
+def settings_file() -> Path:
+    """``AGENT_ASSIST_CONFIG`` names the settings file; otherwise ``settings.toml`` in config_dir."""
+    explicit = os.environ.get("AGENT_ASSIST_CONFIG")
+    return Path(explicit) if explicit else config_dir() / "settings.toml"
+
+
+def models_dir() -> Path:
+    """``AGENT_ASSIST_MODEL_DIR`` wins; otherwise ``models/`` in the data folder."""
+    explicit = os.environ.get("AGENT_ASSIST_MODEL_DIR")
+    return Path(explicit) if explicit else data_dir() / "models"
+
+
+def sample_pack_dir() -> Path:
+    """The sample script pack: in the source tree when run from a checkout."""
+    return _SOURCE_ROOT / "kb_index" / "sample_pack"
+
+
+def default_index_root() -> Path:
+    """Built indexes go to ``kb_index/build`` in a checkout, else to the data folder."""
+    if (_SOURCE_ROOT / "kb_index").is_dir():
+        return _SOURCE_ROOT / "kb_index" / "build"
+    return data_dir() / "index"
+
+
+def demo_call_file() -> Path:
+    return Path(__file__).resolve().parent / "demo" / "demo_call.yaml"

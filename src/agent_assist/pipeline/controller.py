@@ -1,0 +1,183 @@
+"""Coordinates a call: transcripts in, throttled queries out, fresh suggestions to the panel."""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, QThread, QThreadPool, QTimer, Signal, Slot
+
+from agent_assist.config import RetrievalSettings
+from agent_assist.domain import Query, RetrievalResult, Speaker, Transcript
+from agent_assist.errors import AgentAssistError
+from agent_assist.inbox import LatestOnly
+from agent_assist.pipeline.workers import LoadServicesTask, RetrievalWorker, TranscriptWorker
+from agent_assist.services import AssistServices
+from agent_assist.speech.replay import TranscriptSource
+
+logger = logging.getLogger(__name__)
+
+_THREAD_STOP_TIMEOUT_MS = 3000
+
+
+class CallState(enum.StrEnum):
+    LOADING = "loading"
+    READY = "ready"
+    IN_CALL = "in_call"
+    FAILED = "failed"
+
+
+class AssistController(QObject):
+    """Owns the worker threads; lives in the GUI thread and only routes signals.
+
+    Signals:
+        state_changed(CallState): loading → ready → in_call → ready …
+        load_progress(str, float): what is loading and how far along.
+        services_loaded(AssistServices): models and pack are ready.
+        transcript_updated(Transcript): every partial and final, both speakers.
+        suggestions_updated(RetrievalResult): fresh, non-empty cards for a customer utterance.
+        error_raised(AgentAssistError): something the user should know about.
+    """
+
+    state_changed = Signal(object)
+    load_progress = Signal(str, float)
+    services_loaded = Signal(object)
+    transcript_updated = Signal(object)
+    suggestions_updated = Signal(object)
+    error_raised = Signal(object)
+
+    def __init__(self, settings: RetrievalSettings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        self.state = CallState.LOADING
+        self.services: AssistServices | None = None
+        self._inbox: LatestOnly[Query] = LatestOnly()
+        self._seq = 0
+        self._shown_seq = 0
+        self._pending_partial: Transcript | None = None
+        # Each running thread with its worker: both stay referenced until the thread ends.
+        self._threads: list[tuple[QThread, QObject]] = []
+        self._call_worker: TranscriptWorker | None = None
+        self._throttle = QTimer(self)
+        self._throttle.setObjectName("partial-throttle")
+        self._throttle.setSingleShot(True)
+        self._throttle.setInterval(settings.debounce_ms)
+        self._throttle.timeout.connect(self._on_throttle_timeout)
+
+    # -- loading -------------------------------------------------------------------------
+    def load(self, load: Callable[[Callable[[str, float], None]], AssistServices]) -> None:
+        """Run ``load`` in the thread pool; retrieval starts once it succeeds."""
+        task = LoadServicesTask(load)
+        task.signals.progress.connect(self.load_progress)
+        task.signals.loaded.connect(self._on_loader_loaded)
+        task.signals.failed.connect(self._on_loader_failed)
+        self._load_task = task  # keep the signals object alive until the task reports
+        QThreadPool.globalInstance().start(task)
+
+    @Slot(object)
+    def _on_loader_loaded(self, services: AssistServices) -> None:
+        self.services = services
+        worker = RetrievalWorker(self._inbox, services.retriever)
+        worker.results_ready.connect(self._on_retrieval_results_ready)
+        worker.failed.connect(self._on_worker_failed)
+        self._start_thread("retrieval", worker)
+        self.services_loaded.emit(services)
+        self._set_state(CallState.READY)
+
+    @Slot(object)
+    def _on_loader_failed(self, error: AgentAssistError) -> None:
+        self._set_state(CallState.FAILED)
+        self.error_raised.emit(error)
+
+    # -- calls ---------------------------------------------------------------------------
+    def start_call(self, open_source: Callable[[], TranscriptSource]) -> None:
+        """Start a call from a source factory; the factory runs in the call thread."""
+        if self.state is not CallState.READY:
+            raise RuntimeError(f"cannot start a call while {self.state}")
+        worker = TranscriptWorker(open_source)
+        worker.transcript_ready.connect(self._on_call_transcript_ready)
+        worker.failed.connect(self._on_worker_failed)
+        worker.finished.connect(self._on_call_finished)
+        self._call_worker = worker
+        self._start_thread("call-source", worker)
+        self._set_state(CallState.IN_CALL)
+
+    def stop_call(self) -> None:
+        """Ask the source to stop; ``state_changed(READY)`` follows when it has."""
+        if self._call_worker is not None:
+            self._call_worker.stop()
+
+    @Slot(object)
+    def _on_call_transcript_ready(self, transcript: Transcript) -> None:
+        self.transcript_updated.emit(transcript)
+        if transcript.speaker is not Speaker.CUSTOMER or not transcript.text:
+            return
+        if transcript.is_final:
+            self._throttle.stop()
+            self._pending_partial = None
+            self._submit(transcript)
+        else:
+            self._pending_partial = transcript
+            if not self._throttle.isActive():
+                self._throttle.start()
+
+    @Slot()
+    def _on_throttle_timeout(self) -> None:
+        if self._pending_partial is not None:
+            self._submit(self._pending_partial)
+            self._pending_partial = None
+
+    def _submit(self, transcript: Transcript) -> None:
+        self._seq += 1
+        self._inbox.put(Query(self._seq, transcript.utterance_id, transcript.text,
+                              transcript.is_final, transcript.emitted_ns))
+
+    @Slot(object)
+    def _on_retrieval_results_ready(self, result: RetrievalResult) -> None:
+        # Older than what is on screen, or nothing good enough: keep the cards as they are.
+        if result.query.seq <= self._shown_seq or not result.suggestions:
+            return
+        self._shown_seq = result.query.seq
+        self.suggestions_updated.emit(result)
+
+    @Slot()
+    def _on_call_finished(self) -> None:
+        self._throttle.stop()
+        self._pending_partial = None
+        self._call_worker = None
+        self._set_state(CallState.READY)
+
+    @Slot(object)
+    def _on_worker_failed(self, error: AgentAssistError) -> None:
+        self.error_raised.emit(error)
+
+    # -- threads -------------------------------------------------------------------------
+    def _start_thread(self, name: str, worker: QObject) -> None:
+        thread = QThread()
+        thread.setObjectName(name)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        # Direct: quit from the worker thread itself, so a GUI thread blocked in wait() at
+        # shutdown does not have to process a queued quit first.
+        worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+        thread.finished.connect(self._on_thread_finished)
+        self._threads.append((thread, worker))
+        thread.start()
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        self._threads = [(t, w) for t, w in self._threads if not t.isFinished()]
+
+    def shutdown(self) -> None:
+        """Stop the call, then retrieval; wait (bounded) for every thread to end."""
+        self.stop_call()
+        self._inbox.close()
+        for thread, _ in list(self._threads):
+            if not thread.wait(_THREAD_STOP_TIMEOUT_MS):
+                logger.warning("thread %s did not stop in time", thread.objectName())
+        self._threads = [(t, w) for t, w in self._threads if not t.isFinished()]
+
+    def _set_state(self, state: CallState) -> None:
+        self.state = state
+        self.state_changed.emit(state)

@@ -1,0 +1,116 @@
+"""Worker objects that run a stage loop in their own QThread and report through signals."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QRunnable, Signal, Slot
+
+from agent_assist.domain import Query
+from agent_assist.errors import AgentAssistError
+from agent_assist.inbox import Closed, LatestOnly
+from agent_assist.retrieval.retriever import Retriever
+from agent_assist.services import AssistServices
+from agent_assist.speech.replay import TranscriptSource
+
+logger = logging.getLogger(__name__)
+
+
+class TranscriptWorker(QObject):
+    """Runs one call's transcript source until it ends or is stopped.
+
+    Signals:
+        transcript_ready(Transcript): a partial or final result (emitted from the worker thread).
+        failed(AgentAssistError): the source could not be opened or broke off.
+        finished(): the source ended; everything said so far has been emitted.
+    """
+
+    transcript_ready = Signal(object)
+    failed = Signal(object)
+    finished = Signal()
+
+    def __init__(self, open_source: Callable[[], TranscriptSource]) -> None:
+        super().__init__()
+        self._open_source = open_source
+        self._stop = threading.Event()
+
+    def stop(self) -> None:
+        """Thread-safe: ask the source to end at its next step."""
+        self._stop.set()
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            source = self._open_source()
+            for transcript in source.transcripts(self._stop):
+                self.transcript_ready.emit(transcript)
+        except AgentAssistError as exc:
+            logger.exception("call source failed")
+            self.failed.emit(exc)
+        except Exception as exc:  # noqa: BLE001 - the outermost loop reports, never dies silently
+            logger.exception("call source crashed")
+            self.failed.emit(AgentAssistError(f"The call source stopped unexpectedly: {exc}"))
+        self.finished.emit()
+
+
+class RetrievalWorker(QObject):
+    """Serves the newest query only, until its inbox is closed.
+
+    Signals:
+        results_ready(RetrievalResult): suggestions for one query (emitted from the worker).
+        failed(AgentAssistError): one query failed; the loop keeps running.
+        finished(): the inbox was closed.
+    """
+
+    results_ready = Signal(object)
+    failed = Signal(object)
+    finished = Signal()
+
+    def __init__(self, inbox: LatestOnly[Query], retriever: Retriever) -> None:
+        super().__init__()
+        self._inbox = inbox
+        self._retriever = retriever
+
+    @Slot()
+    def run(self) -> None:
+        while True:
+            try:
+                query = self._inbox.get()
+            except Closed:
+                break
+            try:
+                self.results_ready.emit(self._retriever.search(query))
+            except AgentAssistError as exc:
+                logger.exception("retrieval failed for seq=%d", query.seq)
+                self.failed.emit(exc)
+        self.finished.emit()
+
+
+class LoadServicesTask(QRunnable):
+    """Loads pack, embedder and index in the thread pool: all or ``failed``."""
+
+    class Signals(QObject):
+        """progress(str, float), loaded(AssistServices), failed(AgentAssistError)."""
+
+        progress = Signal(str, float)
+        loaded = Signal(object)
+        failed = Signal(object)
+
+    def __init__(self, load: Callable[[Callable[[str, float], None]], AssistServices]) -> None:
+        super().__init__()
+        self._load = load
+        self.signals = self.Signals()
+
+    def run(self) -> None:
+        try:
+            services = self._load(self.signals.progress.emit)
+        except AgentAssistError as exc:
+            logger.exception("loading failed")
+            self.signals.failed.emit(exc)
+        except Exception as exc:  # noqa: BLE001 - reported to the user, not swallowed
+            logger.exception("loading crashed")
+            self.signals.failed.emit(AgentAssistError(f"Loading failed unexpectedly: {exc}"))
+        else:
+            self.signals.loaded.emit(services)

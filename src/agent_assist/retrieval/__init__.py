@@ -1,0 +1,1 @@
+"""Retrieval stage: script packs, embedders, the FAISS index and the retriever (no Qt)."""

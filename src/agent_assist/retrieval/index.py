@@ -1,0 +1,176 @@
+"""Build, save and load the FAISS index of a script pack, with a manifest that guards it."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from agent_assist import __version__
+from agent_assist.domain import SuggestionKind
+from agent_assist.errors import IndexMismatchError
+from agent_assist.models.install import sha256_file
+from agent_assist.retrieval.embedder import Embedder
+from agent_assist.retrieval.pack import ScriptPack
+
+logger = logging.getLogger(__name__)
+
+INDEX_FILE = "index.faiss"
+ITEMS_FILE = "items.jsonl"
+BUILD_FILE = "build.json"
+FORMAT_VERSION = 1
+_EMBED_BATCH = 64
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedItem:
+    """A knowledge entry or script as stored beside the index; ``texts`` are what was embedded."""
+
+    id: str
+    kind: SuggestionKind
+    topic: str
+    title: str
+    body: str
+    language: str
+    texts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LoadedIndex:
+    """A FAISS index, the item each vector belongs to, and the build manifest."""
+
+    faiss_index: Any
+    items: tuple[IndexedItem, ...]
+    vector_item: np.ndarray
+    vector_text: tuple[str, ...]
+    build: dict[str, Any]
+
+    def search(self, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Inner-product search; returns (scores, vector ids) per query row, -1 for none."""
+        scores, ids = self.faiss_index.search(vectors, min(k, self.faiss_index.ntotal))
+        return scores, ids
+
+
+def pack_items(pack: ScriptPack) -> list[IndexedItem]:
+    """What gets indexed: every way a customer asks an entry, and when a script applies."""
+    items = [
+        IndexedItem(e.id, SuggestionKind.ANSWER, e.topic, e.title, e.answer, e.language,
+                    (e.title, *e.questions))
+        for e in pack.entries
+    ]
+    items += [
+        IndexedItem(s.id, SuggestionKind.SCRIPT, s.topic, s.title, s.text, s.language,
+                    tuple(t for t in (s.title, s.when) if t))
+        for s in pack.scripts
+    ]
+    return items
+
+
+def build_index(
+    pack: ScriptPack,
+    embedder: Embedder,
+    out_dir: Path,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Embed every item text and write index, items and ``build.json`` into ``out_dir``."""
+    import faiss
+
+    started = time.perf_counter()
+    items = pack_items(pack)
+    texts = [t for item in items for t in item.texts]
+    vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    for start in range(0, len(texts), _EMBED_BATCH):
+        batch = texts[start : start + _EMBED_BATCH]
+        vectors[start : start + len(batch)] = embedder.encode(batch)
+        if progress:
+            progress(start + len(batch), len(texts))
+    index = faiss.IndexFlatIP(embedder.dim)
+    index.add(vectors)
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    faiss.write_index(index, str(out_dir / INDEX_FILE))
+    with (out_dir / ITEMS_FILE).open("w", encoding="utf-8") as f:
+        for item in items:
+            f.write(json.dumps(asdict(item), ensure_ascii=False) + "\n")
+    build = {
+        "format_version": FORMAT_VERSION,
+        "app_version": __version__,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "build_seconds": round(time.perf_counter() - started, 3),
+        "embedder": {"model_id": embedder.model_id, "dim": embedder.dim},
+        "pack": {
+            "id": pack.manifest.id,
+            "version": pack.manifest.version,
+            "files_sha256": pack.file_sha256,
+        },
+        "counts": {"items": len(items), "vectors": len(texts),
+                   "entries": len(pack.entries), "scripts": len(pack.scripts)},
+        "artefacts_sha256": {
+            name: sha256_file(out_dir / name) for name in (INDEX_FILE, ITEMS_FILE)
+        },
+    }
+    (out_dir / BUILD_FILE).write_text(json.dumps(build, indent=2), encoding="utf-8")
+    logger.info("built index for pack %s: %d items, %d vectors",
+                pack.manifest.id, len(items), len(texts))
+    return build
+
+
+def read_build(index_dir: Path) -> dict[str, Any] | None:
+    """The build manifest, or None when no index has been built there."""
+    try:
+        return json.loads((index_dir / BUILD_FILE).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    except FileNotFoundError:
+        return None
+
+
+def is_stale(build: dict[str, Any], pack: ScriptPack) -> bool:
+    """True when the pack files changed since the index was built."""
+    return build.get("pack", {}).get("files_sha256") != pack.file_sha256
+
+
+def load_index(index_dir: Path, embedder: Embedder) -> LoadedIndex:
+    """Load a built index; refuse one built with another model or with damaged files."""
+    import faiss
+
+    build = read_build(index_dir)
+    if build is None:
+        raise IndexMismatchError(
+            f"No index in {index_dir}. Build it with `agent-assist pack build`."
+        )
+    built_with = build["embedder"]
+    if built_with["model_id"] != embedder.model_id or built_with["dim"] != embedder.dim:
+        raise IndexMismatchError(
+            f"The index in {index_dir} was built with embedding model {built_with['model_id']} "
+            f"(dim {built_with['dim']}), but the configured model is {embedder.model_id} "
+            f"(dim {embedder.dim}). Rebuild it with `agent-assist pack build`."
+        )
+    for name, expected in build["artefacts_sha256"].items():
+        if sha256_file(index_dir / name) != expected:
+            raise IndexMismatchError(
+                f"{index_dir / name} does not match build.json (damaged or edited): "
+                "rebuild it with `agent-assist pack build`."
+            )
+    faiss_index = faiss.read_index(str(index_dir / INDEX_FILE))
+    items = tuple(_read_items(index_dir / ITEMS_FILE))
+    vector_item = np.array([i for i, item in enumerate(items) for _ in item.texts], dtype=np.int64)
+    vector_text = tuple(text for item in items for text in item.texts)
+    if len(vector_item) != faiss_index.ntotal:
+        raise IndexMismatchError(f"{index_dir}: items and index disagree; rebuild the index")
+    return LoadedIndex(faiss_index, items, vector_item, vector_text, build)
+
+
+def _read_items(path: Path) -> list[IndexedItem]:
+    items = []
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            row["kind"] = SuggestionKind(row["kind"])
+            row["texts"] = tuple(row["texts"])
+            items.append(IndexedItem(**row))
+    return items

@@ -1,0 +1,64 @@
+"""Load what the assist needs (pack, embedder, index) once, off the UI thread, all or nothing."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from agent_assist.config import RetrievalSettings
+from agent_assist.retrieval.embedder import Embedder, load_embedder
+from agent_assist.retrieval.index import LoadedIndex, build_index, is_stale, load_index, read_build
+from agent_assist.retrieval.pack import ScriptPack, load_pack
+from agent_assist.retrieval.retriever import Retriever
+
+logger = logging.getLogger(__name__)
+
+# Loading step descriptions for a progress display: (message, fraction done).
+LoadProgress = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class AssistServices:
+    """Everything retrieval needs, loaded and checked."""
+
+    pack: ScriptPack
+    embedder: Embedder
+    index: LoadedIndex
+    retriever: Retriever
+
+
+def index_dir_for(settings: RetrievalSettings, pack: ScriptPack) -> Path:
+    return settings.index_root / pack.manifest.id
+
+
+def load_services(
+    settings: RetrievalSettings, models_dir: Path, progress: LoadProgress | None = None
+) -> AssistServices:
+    """Load the pack and embedder; build the index if missing or out of date with the pack.
+
+    An index built with another embedding model is refused, never silently rebuilt: it means
+    the deployment is inconsistent (IT shipped an index for another model).
+    """
+    report = progress or (lambda _msg, _frac: None)
+    report("Checking script pack", 0.05)
+    pack = load_pack(settings.pack)
+    report("Loading embedding model", 0.15)
+    embedder = load_embedder(settings.embedder, models_dir, settings.threads)
+    index_dir = index_dir_for(settings, pack)
+    build = read_build(index_dir)
+    if build is not None and build["embedder"]["model_id"] != embedder.model_id:
+        load_index(index_dir, embedder)  # raises IndexMismatchError with the details
+    if build is None or is_stale(build, pack):
+        logger.info("index for pack %s is %s: building", pack.manifest.id,
+                    "missing" if build is None else "out of date")
+        build_index(pack, embedder, index_dir,
+                    lambda done, total: report("Building index", 0.3 + 0.6 * done / total))
+    report("Loading index", 0.9)
+    index = load_index(index_dir, embedder)
+    min_score = settings.min_score if settings.min_score is not None else embedder.default_min_score
+    retriever = Retriever(embedder, index, settings.top_k, min_score)
+    report("Ready", 1.0)
+    return AssistServices(pack, embedder, index, retriever)
+

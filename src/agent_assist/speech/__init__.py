@@ -1,0 +1,1 @@
+"""Speech stage: audio and call scripts in, partial and final transcripts out (no Qt)."""

@@ -1,0 +1,69 @@
+"""Streaming recognition of one audio channel with Vosk, over a model loaded from a path."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Protocol
+
+from agent_assist.errors import ModelCorruptError, ModelMissingError
+from agent_assist.speech.vosk_json import VoskResult, parse_final, parse_partial
+
+logger = logging.getLogger(__name__)
+
+VOSK_SAMPLE_RATE = 16_000
+
+
+class Recognizer(Protocol):
+    """One channel's streaming recognizer."""
+
+    def accept(self, pcm: bytes) -> VoskResult | None:
+        """Feed 16-bit mono PCM; return a final result at an endpoint, else the partial."""
+
+    def finish(self) -> VoskResult | None:
+        """Flush at end of stream; return the last final result if there is text."""
+
+
+def load_vosk_model(path: Path) -> Any:
+    """Load a Vosk model folder; never ``Model(lang=...)``, which downloads."""
+    if not (path / "am").is_dir() and not (path / "conf").is_dir():
+        raise ModelMissingError(
+            f"No Vosk model at {path}. Install one with "
+            f"`agent-assist models install vosk-model-small-cn-0.22` "
+            f"(offline: add `--from FOLDER_OR_ZIP`)."
+        )
+    import vosk
+
+    vosk.SetLogLevel(-1)
+    try:
+        return vosk.Model(str(path))
+    except Exception as exc:  # vosk raises a bare Exception on a broken model
+        raise ModelCorruptError(f"Vosk could not load the model at {path}: {exc}") from exc
+
+
+class VoskRecognizer:
+    """A ``KaldiRecognizer`` for one channel, sharing a read-only ``vosk.Model``."""
+
+    def __init__(self, model: Any, sample_rate: int = VOSK_SAMPLE_RATE) -> None:
+        import vosk
+
+        self._rec = vosk.KaldiRecognizer(model, sample_rate)
+        self._rec.SetWords(True)
+        self._rec.SetPartialWords(True)
+        self._last_partial = ""
+
+    def accept(self, pcm: bytes) -> VoskResult | None:
+        if self._rec.AcceptWaveform(pcm):
+            self._last_partial = ""
+            result = parse_final(self._rec.Result())
+            return result if result.text else None
+        partial = parse_partial(self._rec.PartialResult())
+        if partial.text == self._last_partial:
+            return None
+        self._last_partial = partial.text
+        return partial if partial.text else None
+
+    def finish(self) -> VoskResult | None:
+        result = parse_final(self._rec.FinalResult())
+        self._last_partial = ""
+        return result if result.text else None

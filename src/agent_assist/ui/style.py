@@ -1,0 +1,34 @@
+"""Colours and the style sheet of the panel, in one place."""
+
+from __future__ import annotations
+
+CUSTOMER_COLOUR = "#0b4f9c"
+AGENT_COLOUR = "#3d4650"
+PARTIAL_COLOUR = "#9aa3ad"
+ANSWER_ACCENT = "#1f6feb"
+SCRIPT_ACCENT = "#1a7f37"
+
+SPEAKER_LABELS = {"customer": "客户", "agent": "坐席"}
+KIND_LABELS = {"answer": "知识", "script": "话术"}
+
+PANEL_QSS = f"""
+QMainWindow, QWidget#central {{ background: #f3f5f8; }}
+QLabel#sectionTitle {{ color: #57606a; font-size: 12px; font-weight: 600; padding: 4px 2px 0 2px; }}
+QLabel#status {{ color: #57606a; font-size: 11px; }}
+QLabel#context {{ color: #57606a; font-size: 12px; padding: 0 2px; }}
+QLabel#empty {{ color: #8c959f; font-size: 13px; padding: 16px; }}
+QFrame#card {{ background: white; border: 1px solid #d0d7de; border-radius: 8px; }}
+QFrame#card[kind="answer"] {{ border-left: 4px solid {ANSWER_ACCENT}; }}
+QFrame#card[kind="script"] {{ border-left: 4px solid {SCRIPT_ACCENT}; }}
+QLabel#cardTitle {{ font-size: 15px; font-weight: 700; color: #1f2328; }}
+QLabel#cardTitle[rank="0"] {{ font-size: 17px; }}
+QLabel#cardBody {{ font-size: 14px; color: #24292f; }}
+QLabel#cardBody[rank="0"] {{ font-size: 15px; }}
+QLabel#cardMeta {{ font-size: 11px; color: #6e7781; }}
+QLabel#chip {{ background: #ddf4ff; color: #0550ae; border-radius: 8px; padding: 1px 8px;
+               font-size: 11px; font-weight: 600; }}
+QLabel#chip[kind="script"] {{ background: #dafbe1; color: #116329; }}
+QPushButton#copy {{ padding: 3px 10px; font-size: 12px; }}
+QListWidget#transcript {{ background: white; border: 1px solid #d0d7de; border-radius: 8px;
+                          font-size: 13px; padding: 4px; }}
+"""
