@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import tomllib
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 from agent_assist import paths
 from agent_assist.errors import AgentAssistError
@@ -64,23 +69,26 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings)
+        # Precedence, highest first: explicit arguments, environment, the settings file.
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, _FILE.get()))
+
+
+_FILE: ContextVar[Path | None] = ContextVar("settings_file", default=None)
 
 
 def load_settings(file: Path | None = None) -> Settings:
     """Read the settings file (if any) and the environment; errors name the file and key."""
     file = file or paths.settings_file()
-    values: dict[str, Any] = {}
-    if file.is_file():
-        try:
-            values = tomllib.loads(file.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise AgentAssistError(f"Settings file {file} is not valid TOML: {exc}") from exc
+    token = _FILE.set(file if file.is_file() else None)
     try:
-        return Settings(**values)
+        return Settings()
+    except tomllib.TOMLDecodeError as exc:
+        raise AgentAssistError(f"Settings file {file} is not valid TOML: {exc}") from exc
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
         )
         raise AgentAssistError(f"Invalid settings (file {file} or environment): {problems}") from exc
+    finally:
+        _FILE.reset(token)
 

@@ -54,7 +54,7 @@ def resolve_model(name_or_path: str, kind: ModelKind, models_dir: Path) -> Insta
     """Find a model by path, by installed name, or in a pip package that carries it."""
     as_path = Path(name_or_path).expanduser()
     if as_path.is_dir() and looks_like(kind, as_path):
-        return InstalledModel(as_path.name, kind, as_path, "path")
+        return InstalledModel(model_folder_name(as_path), kind, as_path, "path")
     installed = models_dir / name_or_path
     if looks_like(kind, installed):
         return InstalledModel(name_or_path, kind, installed, "installed")
@@ -67,6 +67,12 @@ def resolve_model(name_or_path: str, kind: ModelKind, models_dir: Path) -> Insta
         f"The {'speech' if kind == 'asr' else 'embedding'} model {name_or_path!r} is not "
         f"installed (looked in {models_dir}). {install_instructions(name_or_path)}"
     )
+
+
+def model_folder_name(folder: Path) -> str:
+    """Packages keep their model in a generic ``model/`` or ``resources/`` folder."""
+    generic = folder.name in ("model", "resources")
+    return folder.resolve().parent.name if generic else folder.name
 
 
 def _package_folder(package: str, sub: str) -> Path | None:

@@ -100,6 +100,9 @@ class LoadServicesTask(QRunnable):
 
     def __init__(self, load: Callable[[Callable[[str, float], None]], AssistServices]) -> None:
         super().__init__()
+        # WORKAROUND: the controller keeps this object; letting the pool delete the C++ side
+        # under a live Python wrapper corrupts memory at interpreter exit (PySide6 6.12).
+        self.setAutoDelete(False)
         self._load = load
         self.signals = self.Signals()
 

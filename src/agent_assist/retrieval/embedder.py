@@ -10,7 +10,7 @@ from typing import Protocol
 import numpy as np
 
 from agent_assist.errors import ModelCorruptError
-from agent_assist.models.install import resolve_model
+from agent_assist.models.install import model_folder_name, resolve_model
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +34,19 @@ class Embedder(Protocol):
         """Return an ``(len(texts), dim)`` float32 array of L2-normalised rows."""
 
 
+def _is_model_file(path: Path) -> bool:
+    """Files that change what the model computes (not licences, read-mes or our manifest)."""
+    name = path.name.lower()
+    return not (
+        name.startswith(("agent-assist-", "license", "readme", "."))
+        or "__pycache__" in path.parts
+    )
+
+
 def fingerprint(folder: Path) -> str:
-    """A cheap identity of a model folder: names and sizes of all files, content of small ones."""
+    """A cheap identity of a model folder: names and sizes of its files, content of small ones."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        if path.name.startswith("agent-assist-") or "__pycache__" in path.parts:
-            continue
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and _is_model_file(p)):
         size = path.stat().st_size
         digest.update(f"{path.relative_to(folder)}:{size}".encode())
         if size < _SMALL_FILE_BYTES:
@@ -68,6 +75,7 @@ class UseEmbedder:
             self._backend = NumpyBackend(str(folder / "weights.npz"), tokenizer, threads=threads)
         except (OSError, ValueError, KeyError) as exc:
             raise ModelCorruptError(f"Cannot load the sentence encoder in {folder}: {exc}") from exc
+        # The backend fixes the architecture, so any copy of the weights is the same model.
         self.model_id = f"use-multilingual-v3@{fingerprint(folder)}"
 
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -81,7 +89,7 @@ class SentenceTransformerEmbedder:
 
     default_min_score = SENTENCE_TRANSFORMERS_MIN_SCORE
 
-    def __init__(self, folder: Path, threads: int = 1) -> None:
+    def __init__(self, folder: Path, threads: int = 1, name: str | None = None) -> None:
         import torch
         from sentence_transformers import SentenceTransformer
 
@@ -90,11 +98,14 @@ class SentenceTransformerEmbedder:
             self._model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
         except (OSError, ValueError) as exc:
             raise ModelCorruptError(f"Cannot load sentence-transformers model {folder}: {exc}") from exc
-        dim = self._model.get_sentence_embedding_dimension()
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or (
+            self._model.get_sentence_embedding_dimension  # sentence-transformers < 6
+        )
+        dim = get_dim()
         if dim is None:
             raise ModelCorruptError(f"{folder}: model does not declare its embedding dimension")
         self.dim = int(dim)
-        self.model_id = f"{folder.name}@{fingerprint(folder)}"
+        self.model_id = f"{name or model_folder_name(folder)}@{fingerprint(folder)}"
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -109,4 +120,4 @@ def load_embedder(name_or_path: str, models_dir: Path, threads: int = 1) -> Embe
     logger.info("loading embedder %s from %s (%s)", model.name, model.path, model.origin)
     if (model.path / "weights.npz").is_file():
         return UseEmbedder(model.path, threads)
-    return SentenceTransformerEmbedder(model.path, threads)
+    return SentenceTransformerEmbedder(model.path, threads, model.name)

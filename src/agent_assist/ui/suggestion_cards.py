@@ -19,6 +19,8 @@ from agent_assist.retrieval.pack import TOPICS
 from agent_assist.ui.style import KIND_LABELS
 
 _COPIED_FEEDBACK_MS = 1200
+# Cards below the first show a preview of this many characters; copy takes the full text.
+_PREVIEW_CHARS = 48
 
 
 class SuggestionCard(QFrame):
@@ -60,7 +62,9 @@ class SuggestionCard(QFrame):
         self.copy_button.clicked.connect(self.copy_to_clipboard)
         header.addWidget(self.copy_button)
         layout.addLayout(header)
-        for name, text in (("cardTitle", s.title), ("cardBody", s.body)):
+        body = s.body if rank == 0 or len(s.body) <= _PREVIEW_CHARS else s.body[:_PREVIEW_CHARS] + "…"
+        self.setToolTip(s.body)
+        for name, text in (("cardTitle", s.title), ("cardBody", body)):
             label = QLabel(text)
             label.setObjectName(name)
             label.setProperty("rank", str(min(rank, 1)))

@@ -1,0 +1,78 @@
+"""Composition root: builds the services, the controller and the panel, and wires them."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtWidgets import QApplication
+
+from agent_assist import paths
+from agent_assist.config import Settings
+from agent_assist.pipeline.controller import AssistController, CallState
+from agent_assist.replay_source import open_replay
+from agent_assist.services import load_services
+from agent_assist.ui.main_window import MainWindow
+
+logger = logging.getLogger(__name__)
+
+
+class ReplayStarter(QObject):
+    """Starts replays the agent asks for (and an initial one) once the controller is ready."""
+
+    def __init__(
+        self, controller: AssistController, settings: Settings, realtime: bool
+    ) -> None:
+        super().__init__(controller)
+        self._controller = controller
+        self._settings = settings
+        self._realtime = realtime
+        self.pending: Path | None = None
+
+    @Slot(object)
+    def _on_controller_state_changed(self, state: CallState) -> None:
+        if state is CallState.READY and self.pending is not None:
+            file, self.pending = self.pending, None
+            self.start(file)
+
+    @Slot(Path)
+    def start(self, file: Path) -> None:
+        logger.info("replaying %s", file.name)
+        self._controller.start_call(
+            partial(open_replay, file, self._settings.asr, paths.models_dir(), self._realtime)
+        )
+
+
+def build_panel(
+    settings: Settings, replay: Path | None = None, realtime: bool = True
+) -> tuple[AssistController, MainWindow]:
+    """Create the controller and window, start loading; replay ``replay`` once ready."""
+    controller = AssistController(settings.retrieval)
+    window = MainWindow(controller, settings.ui)
+    starter = ReplayStarter(controller, settings, realtime)
+    starter.pending = replay
+    # Queued: start the call after every view has seen READY, not in the middle of it.
+    controller.state_changed.connect(
+        starter._on_controller_state_changed, Qt.ConnectionType.QueuedConnection
+    )
+    window.replay_requested.connect(starter.start)
+    window.stop_requested.connect(controller.stop_call)
+    controller.load(partial(load_services, settings.retrieval, paths.models_dir()))
+    return controller, window
+
+
+def run_app(settings: Settings, replay: Path | None = None, realtime: bool = True) -> int:
+    """Open the panel; returns the Qt exit code."""
+    if sys.stdout is None or sys.stderr is None:  # windowed builds have no console
+        devnull = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+        sys.stdout = sys.stdout or devnull
+        sys.stderr = sys.stderr or devnull
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("agent-assist")
+    _controller, window = build_panel(settings, replay, realtime)
+    window.show()
+    return app.exec()

@@ -1,0 +1,206 @@
+"""The narrow side panel beside the softphone: status, suggestion cards, live transcript."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_assist.config import UiSettings
+from agent_assist.domain import RetrievalResult, Transcript
+from agent_assist.errors import AgentAssistError
+from agent_assist.pipeline.controller import AssistController, CallState
+from agent_assist.services import AssistServices
+from agent_assist.ui.style import PANEL_QSS
+from agent_assist.ui.suggestion_cards import SuggestionPanel
+from agent_assist.ui.transcript_view import TranscriptView
+
+_MIN_HEIGHT_PX = 640
+_CARD_SHORTCUTS = 3
+# Share of the panel's height (percent) the cards get initially; the transcript gets the rest.
+_CARDS_SHARE = 66
+
+
+class MainWindow(QMainWindow):
+    """Renders the controller's state; buttons send the agent's intent back.
+
+    Signals:
+        replay_requested(Path): the agent chose a call file to replay.
+        stop_requested(): the agent pressed stop.
+        cards_rendered(RetrievalResult, float): cards are on screen; ms since the transcript.
+    """
+
+    replay_requested = Signal(Path)
+    stop_requested = Signal()
+    cards_rendered = Signal(object, float)
+
+    def __init__(self, controller: AssistController, settings: UiSettings) -> None:
+        super().__init__()
+        self._controller = controller
+        self._closing = False
+        self.last_render_ms: float | None = None
+        self.setWindowTitle("坐席助手 Agent Assist")
+        self.resize(settings.width_px, max(_MIN_HEIGHT_PX, 900))
+        if settings.always_on_top:
+            self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
+        self._build_ui()
+        self._connect_signals()
+        self._on_controller_state_changed(controller.state)
+
+    def _build_ui(self) -> None:
+        central = QWidget(objectName="central")
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.setSpacing(6)
+        layout.addLayout(self._build_header())
+        self.progress = QProgressBar(maximum=100, textVisible=False, fixedHeight=4)
+        layout.addWidget(self.progress)
+
+        self.suggestions = SuggestionPanel()
+        scroll = QScrollArea(widgetResizable=True, frameShape=QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.suggestions)
+        self.transcript = TranscriptView()
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self._section("建议 Suggestions", scroll))
+        splitter.addWidget(self._section("通话转写 Transcript", self.transcript))
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([_CARDS_SHARE * 10, (100 - _CARDS_SHARE) * 10])
+        layout.addWidget(splitter, 1)
+        self.status = QLabel(objectName="status", wordWrap=True)
+        layout.addWidget(self.status)
+        self.setCentralWidget(central)
+        self.setStyleSheet(PANEL_QSS)
+
+    def _build_header(self) -> QHBoxLayout:
+        header = QHBoxLayout()
+        self.state_label = QLabel()
+        self.state_label.setObjectName("sectionTitle")
+        header.addWidget(self.state_label, 1)
+        self.replay_button = QPushButton("回放通话…")
+        self.replay_button.setAccessibleName("回放通话文件 Replay a call file")
+        self.replay_button.setToolTip("Replay a call script (.yaml) or recording (.wav)")
+        header.addWidget(self.replay_button)
+        self.stop_button = QPushButton("停止")
+        self.stop_button.setAccessibleName("停止 Stop")
+        header.addWidget(self.stop_button)
+        return header
+
+    @staticmethod
+    def _section(title: str, body: QWidget) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        label = QLabel(title, objectName="sectionTitle")
+        layout.addWidget(label)
+        layout.addWidget(body, 1)
+        return box
+
+    def _connect_signals(self) -> None:
+        c = self._controller
+        c.state_changed.connect(self._on_controller_state_changed)
+        c.load_progress.connect(self._on_controller_load_progress)
+        c.services_loaded.connect(self._on_controller_services_loaded)
+        c.transcript_updated.connect(self._on_controller_transcript_updated)
+        c.suggestions_updated.connect(self._on_controller_suggestions_updated)
+        c.error_raised.connect(self._on_controller_error_raised)
+        self.replay_button.clicked.connect(self._on_replay_clicked)
+        self.stop_button.clicked.connect(self.stop_requested)
+        for rank in range(_CARD_SHORTCUTS):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{rank + 1}"), self)
+            shortcut.activated.connect(getattr(self, f"_copy_card_{rank}"))
+
+    @Slot()
+    def _copy_card_0(self) -> None:
+        self.suggestions.copy_card(0)
+
+    @Slot()
+    def _copy_card_1(self) -> None:
+        self.suggestions.copy_card(1)
+
+    @Slot()
+    def _copy_card_2(self) -> None:
+        self.suggestions.copy_card(2)
+
+    @Slot(object)
+    def _on_controller_state_changed(self, state: CallState) -> None:
+        labels = {
+            CallState.LOADING: "● 正在加载…",
+            CallState.READY: "● 就绪",
+            CallState.IN_CALL: "● 通话中",
+            CallState.FAILED: "● 无法启动",
+        }
+        self.state_label.setText(labels[state])
+        self.replay_button.setEnabled(state is CallState.READY)
+        self.stop_button.setEnabled(state is CallState.IN_CALL)
+        self.progress.setVisible(state is CallState.LOADING)
+        if state is CallState.IN_CALL:
+            self.transcript.clear_call()
+            self.suggestions.clear_cards()
+        if self._closing and state is not CallState.IN_CALL:
+            self.close()
+
+    @Slot(str, float)
+    def _on_controller_load_progress(self, message: str, fraction: float) -> None:
+        self.progress.setValue(round(fraction * 100))
+        self.status.setText(message)
+
+    @Slot(object)
+    def _on_controller_services_loaded(self, services: AssistServices) -> None:
+        m = services.pack.manifest
+        self._models_text = f"知识包 {m.id} v{m.version} · 模型 {services.embedder.model_id.split('@')[0]}"
+        self.status.setText(self._models_text)
+
+    @Slot(object)
+    def _on_controller_transcript_updated(self, transcript: Transcript) -> None:
+        self.transcript.show_transcript(transcript)
+
+    @Slot(object)
+    def _on_controller_suggestions_updated(self, result: RetrievalResult) -> None:
+        self.suggestions.show_result(result)
+        self.last_render_ms = (time.monotonic_ns() - result.query.emitted_ns) / 1e6
+        t = result.timings
+        self.status.setText(
+            f"{getattr(self, '_models_text', '')}\n转写→卡片 {self.last_render_ms:.0f} ms "
+            f"(向量 {t.embed_ms:.1f} ms · 检索 {t.search_ms:.1f} ms)"
+        )
+        self.cards_rendered.emit(result, self.last_render_ms)
+
+    @Slot(object)
+    def _on_controller_error_raised(self, error: AgentAssistError) -> None:
+        # Non-modal: the agent may be mid-call.
+        self.status.setText(f"⚠ {error}")
+        self.status.setToolTip(str(error))
+
+    @Slot()
+    def _on_replay_clicked(self) -> None:
+        file, _ = QFileDialog.getOpenFileName(
+            self, "回放通话 Replay a call", "", "Call script or recording (*.yaml *.yml *.wav)"
+        )
+        if file:
+            self.replay_requested.emit(Path(file))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self._controller.state is CallState.IN_CALL and not self._closing:
+            # Let the call source stop and flush what was said, then close for real.
+            self._closing = True
+            self._controller.stop_call()
+            event.ignore()
+            return
+        self._controller.shutdown()
+        event.accept()

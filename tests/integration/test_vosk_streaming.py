@@ -1,0 +1,115 @@
+"""The real Vosk runtime (Korean small model from PyPI) on real recordings.
+
+The Korean model cannot transcribe Mandarin; these tests check streaming, results and timing.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import wave
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from agent_assist.domain import Speaker
+from agent_assist.errors import ModelMissingError
+from agent_assist.speech.recognizer import load_vosk_model
+from agent_assist.speech.replay import WavReplay
+from tests.conftest import shared_asset
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def vosk_model(korean_vosk_model_dir: Path) -> object:
+    return load_vosk_model(korean_vosk_model_dir)
+
+
+def _duration(path: Path) -> float:
+    with wave.open(str(path)) as w:
+        return w.getnframes() / w.getframerate()
+
+
+@pytest.mark.parametrize("recording", ["en/vosk_test.wav", "zh/TEST_MEETING_T0000000001_S00000.wav"])
+def test_stream_gives_partials_then_finals_with_word_times(vosk_model: object, recording: str) -> None:
+    path = shared_asset(f"speech/{recording}")
+    events = list(WavReplay(path, lambda: vosk_model, realtime=False).transcripts(threading.Event()))
+    finals = [e for e in events if e.is_final]
+    assert finals, "no final result"
+    assert any(not e.is_final for e in events), "no partial results"
+    duration = _duration(path)
+    for final in finals:
+        assert final.words, "final without word timings"
+        assert 0 <= final.words[0].start_s <= final.words[-1].end_s <= duration + 0.1
+        assert final.text
+        assert final.asr_ms is not None and final.asr_ms >= 0
+    ids = [e.utterance_id for e in finals]
+    assert len(ids) == len(set(ids)), "each final closes its own utterance"
+    starts = [f.start_s for f in finals]
+    assert starts == sorted(starts)
+
+
+def test_partials_of_an_utterance_share_its_id(vosk_model: object) -> None:
+    path = shared_asset("speech/zh/TEST_MEETING_T0000000001_S00000.wav")
+    events = list(WavReplay(path, lambda: vosk_model, realtime=False).transcripts(threading.Event()))
+    first_final = next(i for i, e in enumerate(events) if e.is_final)
+    assert {e.utterance_id for e in events[: first_final + 1]} == {events[first_final].utterance_id}
+
+
+def test_recognition_keeps_up_with_real_time(vosk_model: object) -> None:
+    path = shared_asset("speech/zh/wenet_gpu_long.wav")
+    started = time.perf_counter()
+    list(WavReplay(path, lambda: vosk_model, realtime=False).transcripts(threading.Event()))
+    real_time_factor = (time.perf_counter() - started) / _duration(path)
+    assert real_time_factor < 1.0
+
+
+def test_stereo_call_gives_each_speaker_their_own_recognizer(
+    vosk_model: object, tmp_path: Path
+) -> None:
+    """Agent on the left, customer on the right, each speaking at a different time."""
+    agent = _read(shared_asset("speech/en/vosk_test.wav"))
+    customer = _read(shared_asset("speech/zh/BAC009S0764W0121.wav"))
+    gap = np.zeros(16_000, dtype="<i2")
+    left = np.concatenate([agent, gap, np.zeros_like(customer)])
+    right = np.concatenate([np.zeros_like(agent), gap, customer])
+    stereo = tmp_path / "call.wav"
+    with wave.open(str(stereo), "wb") as w:
+        w.setnchannels(2)
+        w.setsampwidth(2)
+        w.setframerate(16_000)
+        w.writeframes(np.stack([left, right], axis=1).astype("<i2").tobytes())
+    events = list(WavReplay(stereo, lambda: vosk_model, realtime=False).transcripts(threading.Event()))
+    finals = {s: [e for e in events if e.is_final and e.speaker is s] for s in Speaker}
+    agent_end = len(agent) / 16_000
+    assert finals[Speaker.AGENT] and finals[Speaker.CUSTOMER]
+    assert all(f.end_s <= agent_end + 0.5 for f in finals[Speaker.AGENT])
+    assert all(f.start_s >= agent_end for f in finals[Speaker.CUSTOMER])
+
+
+def test_stopping_a_realtime_replay_keeps_what_was_said(vosk_model: object) -> None:
+    path = shared_asset("speech/en/librispeech-1995-1837-0001.wav")
+    stop = threading.Event()
+    threading.Timer(3.0, stop.set).start()
+    events = list(WavReplay(path, lambda: vosk_model, realtime=True).transcripts(stop))
+    assert events[-1].is_final and events[-1].text
+    assert events[-1].end_s < _duration(path)
+
+
+def test_missing_model_folder_says_how_to_install(tmp_path: Path) -> None:
+    with pytest.raises(ModelMissingError, match="agent-assist models install"):
+        load_vosk_model(tmp_path)
+
+
+def _read(path: Path) -> np.ndarray:
+    with wave.open(str(path)) as w:
+        return np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+
+
+def test_replay_factory_loads_the_model_lazily(korean_vosk_model_dir: Path) -> None:
+    replay = WavReplay(shared_asset("speech/zh/IT0011W0001.wav"),
+                       partial(load_vosk_model, korean_vosk_model_dir), realtime=False)
+    assert any(e.is_final for e in replay.transcripts(threading.Event()))
