@@ -1,0 +1,83 @@
+"""The real panel over the real pipeline: demo call in, cards out, one click to copy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from agent_assist.app import build_panel
+from agent_assist.config import RetrievalSettings, Settings
+from agent_assist.pipeline.controller import CallState
+from tests.conftest import DEMO_CALL, SAMPLE_PACK
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def settings(tmp_path: Path, use_model_dir: Path) -> Settings:
+    retrieval = RetrievalSettings(embedder=str(use_model_dir), pack=SAMPLE_PACK,
+                                  index_root=tmp_path / "index", debounce_ms=50)
+    return Settings(retrieval=retrieval)
+
+
+def test_demo_call_fills_transcript_and_cards(qtbot: QtBot, settings: Settings) -> None:
+    controller, window = build_panel(settings, DEMO_CALL, realtime=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: controller.state is CallState.IN_CALL, timeout=30_000)
+    qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=30_000)
+    qtbot.waitUntil(lambda: len(window.suggestions.cards) > 0, timeout=5000)
+    lines = window.transcript.line_texts()
+    assert len(lines) == 37
+    assert lines[0].startswith("坐席") and any(line.startswith("客户") for line in lines)
+    assert 1 <= len(window.suggestions.cards) <= 3
+    assert window.last_render_ms is not None
+    # The last customer question of the demo asks how the instalment fee is charged.
+    assert window.suggestions.cards[0].suggestion.topic == "installment_plan"
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible())
+
+
+def test_copy_button_and_shortcut_put_the_answer_on_the_clipboard(
+    qtbot: QtBot, settings: Settings
+) -> None:
+    controller, window = build_panel(settings, DEMO_CALL, realtime=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: len(window.suggestions.cards) > 1, timeout=60_000)
+    qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=30_000)
+    first, second = window.suggestions.cards[:2]
+    qtbot.mouseClick(first.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == first.suggestion.body
+    assert "已复制" in first.copy_button.text()
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: QGuiApplication.clipboard().text() == second.suggestion.body)
+    window.close()
+
+
+def test_closing_mid_call_stops_the_call_first(qtbot: QtBot, settings: Settings) -> None:
+    controller, window = build_panel(settings, DEMO_CALL, realtime=True)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: controller.state is CallState.IN_CALL, timeout=30_000)
+    qtbot.waitUntil(lambda: window.transcript.count() > 0, timeout=10_000)
+    window.close()
+    qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=5000)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+    assert window.transcript.count() >= 1
+
+
+def test_a_missing_embedding_model_is_shown_not_crashed(qtbot: QtBot, tmp_path: Path) -> None:
+    settings = Settings(retrieval=RetrievalSettings(embedder="no-such-model", pack=SAMPLE_PACK,
+                                                    index_root=tmp_path))
+    controller, window = build_panel(settings)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: controller.state is CallState.FAILED, timeout=10_000)
+    assert "agent-assist models install no-such-model" in window.status.text()
+    assert not window.replay_button.isEnabled()
+    window.close()
