@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,13 @@ from pytestqt.qtbot import QtBot
 from agent_assist.app import build_panel
 from agent_assist.config import RetrievalSettings, Settings
 from agent_assist.pipeline.controller import CallState
+from agent_assist.speech.call_script import load_call_script
+from agent_assist.speech.replay import ScriptReplay
 from tests.conftest import DEMO_CALL, SAMPLE_PACK
 
 pytestmark = pytest.mark.slow
+
+DEMO_SPEED = 20.0
 
 
 @pytest.fixture
@@ -24,20 +29,27 @@ def settings(tmp_path: Path, use_model_dir: Path) -> Settings:
     return Settings(retrieval=retrieval)
 
 
-def test_demo_call_fills_transcript_and_cards(qtbot: QtBot, settings: Settings) -> None:
-    controller, window = build_panel(settings, DEMO_CALL, realtime=False)
+def test_demo_call_every_question_gets_a_right_topic_card_on_screen(
+    qtbot: QtBot, settings: Settings
+) -> None:
+    """The whole pipeline with its threads and queues, the demo paced at 20x real time."""
+    script = load_call_script(DEMO_CALL)
+    expected = {u.text: u.topic for u in script.utterances if u.topic}
+    controller, window = build_panel(settings)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: controller.state is CallState.IN_CALL, timeout=30_000)
+    shown: dict[str, str] = {}
+    window.cards_rendered.connect(
+        lambda result, _ms: result.query.is_final
+        and shown.__setitem__(result.query.text, window.suggestions.cards[0].suggestion.topic)
+    )
     qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=30_000)
-    qtbot.waitUntil(lambda: len(window.suggestions.cards) > 0, timeout=5000)
-    lines = window.transcript.line_texts()
-    assert len(lines) == 37
-    assert lines[0].startswith("坐席") and any(line.startswith("客户") for line in lines)
-    assert 1 <= len(window.suggestions.cards) <= 3
+    controller.start_call(partial(ScriptReplay, script, True, DEMO_SPEED))
+    qtbot.waitUntil(lambda: controller.state is CallState.IN_CALL)
+    qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=60_000)
+    assert len(window.transcript.line_texts()) == len(script.utterances)
+    assert {text: shown.get(text) for text in expected} == expected
     assert window.last_render_ms is not None
-    # The last customer question of the demo asks how the instalment fee is charged.
-    assert window.suggestions.cards[0].suggestion.topic == "installment_plan"
     window.close()
     qtbot.waitUntil(lambda: not window.isVisible())
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Slot
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
 
 from agent_assist.domain import Speaker, Transcript
 from agent_assist.ui.style import AGENT_COLOUR, CUSTOMER_COLOUR, PARTIAL_COLOUR, SPEAKER_LABELS
+
+_FOLLOW_SLACK_PX = 8
 
 
 class TranscriptView(QListWidget):
@@ -20,11 +23,24 @@ class TranscriptView(QListWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self._items: dict[str, QListWidgetItem] = {}
+        # Follow the conversation unless the agent has scrolled back to read; only the
+        # agent's own scrolling changes this, layout changes never do.
+        self.following = True
+        bar = self.verticalScrollBar()
+        bar.actionTriggered.connect(self._on_scrollbar_action)
+        bar.rangeChanged.connect(self._on_scrollbar_range_changed)
+
+    @Slot(int)
+    def _on_scrollbar_action(self, _action: int) -> None:
+        bar = self.verticalScrollBar()
+        self.following = bar.sliderPosition() >= bar.maximum() - _FOLLOW_SLACK_PX
+
+    @Slot(int, int)
+    def _on_scrollbar_range_changed(self, _minimum: int, maximum: int) -> None:
+        if self.following:
+            self.verticalScrollBar().setValue(maximum)
 
     def show_transcript(self, transcript: Transcript) -> None:
-        # Follow the conversation unless the agent has scrolled back to read.
-        bar = self.verticalScrollBar()
-        following = bar.value() >= bar.maximum() - 4
         item = self._items.get(transcript.utterance_id)
         if item is None:
             item = QListWidgetItem()
@@ -42,7 +58,7 @@ class TranscriptView(QListWidget):
         else:
             colour = AGENT_COLOUR
         item.setForeground(QColor(colour))
-        if following:
+        if self.following:
             self.scrollToBottom()
 
     def line_texts(self) -> list[str]:
