@@ -36,7 +36,7 @@ def _stats(values: list[float]) -> dict[str, float]:
     }
 
 
-def cold_load(settings) -> tuple[dict[str, float], object]:  # noqa: ANN001
+def cold_load(settings) -> tuple[dict[str, float], object]:
     from agent_assist import paths
     from agent_assist.services import load_services
 
@@ -45,7 +45,7 @@ def cold_load(settings) -> tuple[dict[str, float], object]:  # noqa: ANN001
     return {"seconds": round(time.perf_counter() - started, 3)}, services
 
 
-def headless(services) -> dict[str, dict[str, float]]:  # noqa: ANN001
+def headless(services) -> dict[str, dict[str, float]]:
     from agent_assist import paths
     from agent_assist.headless import HeadlessReplay
     from agent_assist.speech.call_script import load_call_script
@@ -61,7 +61,7 @@ def headless(services) -> dict[str, dict[str, float]]:  # noqa: ANN001
     return {"embed_ms": _stats(embed), "search_ms": _stats(search)}
 
 
-def panel(settings, speed: float = 4.0) -> dict[str, dict[str, float]]:  # noqa: ANN001
+def panel(settings, speed: float = 4.0) -> dict[str, dict[str, float]]:
     from PySide6.QtWidgets import QApplication
 
     from agent_assist import paths
@@ -114,7 +114,9 @@ def vosk() -> dict[str, dict[str, float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out" / "stage_timings.json")
+    parser.add_argument(
+        "--out", type=Path, default=REPO / "benchmarks" / "out" / "stage_timings.json"
+    )
     args = parser.parse_args()
     os.environ.setdefault("AGENT_ASSIST_HOME", tempfile.mkdtemp(prefix="aa-bench-"))
     from agent_assist.config import load_settings
@@ -129,7 +131,9 @@ def main() -> None:
     print(f"{'cold load pack+embedder+index (s)':38} {'1':>4} {report['cold_load']['seconds']:>9}")
     for group in ("retrieval", "panel", "vosk"):
         for name, s in report[group].items():  # type: ignore[union-attr]
-            print(f"{group + ' ' + name:38} {s['n']:>4} {s['median']:>9} {s['p95']:>9} {s['max']:>9}")
+            print(
+                f"{group + ' ' + name:38} {s['n']:>4} {s['median']:>9} {s['p95']:>9} {s['max']:>9}"
+            )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(f"wrote {args.out}")

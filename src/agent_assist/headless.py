@@ -39,8 +39,15 @@ class UtteranceReport:
         }
         if self.result is not None:
             row["suggestions"] = [
-                {"id": s.entry_id, "kind": s.kind.value, "topic": s.topic, "title": s.title,
-                 "score": s.score, "matched": s.matched, "body": s.body}
+                {
+                    "id": s.entry_id,
+                    "kind": s.kind.value,
+                    "topic": s.topic,
+                    "title": s.title,
+                    "score": s.score,
+                    "matched": s.matched,
+                    "body": s.body,
+                }
                 for s in self.result.suggestions
             ]
         return row
@@ -82,8 +89,13 @@ class HeadlessReplay:
             last_query_s[transcript.utterance_id] = transcript.end_s
             report.partial_queries += 1
         self._seq += 1
-        query = Query(self._seq, transcript.utterance_id, transcript.text,
-                      transcript.is_final, transcript.emitted_ns)
+        query = Query(
+            self._seq,
+            transcript.utterance_id,
+            transcript.text,
+            transcript.is_final,
+            transcript.emitted_ns,
+        )
         result = self._retriever.search(query)
         if result.suggestions and report.first_card_call_s is None:
             report.first_card_call_s = round(transcript.end_s, 3)

@@ -8,12 +8,12 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 
-class Closed(Exception):
+class MailboxClosed(Exception):  # noqa: N818 - an end-of-stream signal, not a fault
     """Raised by ``get`` once the mailbox is closed and empty."""
 
 
 class LatestOnly(Generic[T]):
-    """Single-slot mailbox: ``put`` replaces what is pending, so a slow consumer skips stale work."""
+    """Single-slot mailbox: ``put`` replaces what is pending; a slow consumer skips stale work."""
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
@@ -29,17 +29,17 @@ class LatestOnly(Generic[T]):
             self._cond.notify()
 
     def get(self) -> T:
-        """Block until an item arrives; raise ``Closed`` once closed."""
+        """Block until an item arrives; raise ``MailboxClosed`` once closed."""
         with self._cond:
             while self._item is None and not self._closed:
                 self._cond.wait()
             if self._closed:
-                raise Closed
+                raise MailboxClosed
             item, self._item = self._item, None
             return item
 
     def close(self) -> None:
-        """Wake the consumer and make every later ``get`` raise ``Closed``."""
+        """Wake the consumer and make every later ``get`` raise ``MailboxClosed``."""
         with self._cond:
             self._closed = True
             self._cond.notify_all()

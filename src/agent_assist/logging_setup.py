@@ -24,8 +24,10 @@ def configure(verbose: bool = False) -> None:
     try:
         paths.log_dir().mkdir(parents=True, exist_ok=True)
         file_handler = logging.handlers.RotatingFileHandler(
-            paths.log_dir() / "agent-assist.log", maxBytes=_LOG_BYTES,
-            backupCount=_LOG_BACKUPS, encoding="utf-8",
+            paths.log_dir() / "agent-assist.log",
+            maxBytes=_LOG_BYTES,
+            backupCount=_LOG_BACKUPS,
+            encoding="utf-8",
         )
         file_handler.setFormatter(fmt)
         root.addHandler(file_handler)

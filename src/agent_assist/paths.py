@@ -34,7 +34,7 @@ def log_dir() -> Path:
 
 
 def settings_file() -> Path:
-    """``AGENT_ASSIST_CONFIG`` names the settings file; otherwise ``settings.toml`` in config_dir."""
+    """``AGENT_ASSIST_CONFIG`` names the settings file, else ``settings.toml`` in config_dir."""
     explicit = os.environ.get("AGENT_ASSIST_CONFIG")
     return Path(explicit) if explicit else config_dir() / "settings.toml"
 

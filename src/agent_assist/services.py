@@ -51,14 +51,20 @@ def load_services(
     if build is not None and build["embedder"]["model_id"] != embedder.model_id:
         load_index(index_dir, embedder)  # raises IndexMismatchError with the details
     if build is None or is_stale(build, pack):
-        logger.info("index for pack %s is %s: building", pack.manifest.id,
-                    "missing" if build is None else "out of date")
-        build_index(pack, embedder, index_dir,
-                    lambda done, total: report("Building index", 0.3 + 0.6 * done / total))
+        logger.info(
+            "index for pack %s is %s: building",
+            pack.manifest.id,
+            "missing" if build is None else "out of date",
+        )
+        build_index(
+            pack,
+            embedder,
+            index_dir,
+            lambda done, total: report("Building index", 0.3 + 0.6 * done / total),
+        )
     report("Loading index", 0.9)
     index = load_index(index_dir, embedder)
     min_score = settings.min_score if settings.min_score is not None else embedder.default_min_score
     retriever = Retriever(embedder, index, settings.top_k, min_score)
     report("Ready", 1.0)
     return AssistServices(pack, embedder, index, retriever)
-

@@ -15,7 +15,8 @@ from tests.conftest import SAMPLE_PACK
 def services(tmp_path_factory: pytest.TempPathFactory, use_model_dir: Path) -> AssistServices:
     """The default embedder (USE, from ../shared/assets) over the sample pack's FAISS index."""
     settings = RetrievalSettings(
-        embedder=str(use_model_dir), pack=SAMPLE_PACK,
+        embedder=str(use_model_dir),
+        pack=SAMPLE_PACK,
         index_root=tmp_path_factory.mktemp("index"),
     )
     return load_services(settings, tmp_path_factory.mktemp("models"))

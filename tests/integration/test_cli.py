@@ -19,7 +19,10 @@ pytestmark = pytest.mark.slow
 def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "agent_assist.cli", *args],
-        capture_output=True, text=True, timeout=240, env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -31,7 +34,9 @@ def index_env(tmp_path: Path, use_model_dir: Path) -> dict[str, str]:
     }
 
 
-def test_replay_json_prints_every_utterance_with_cards_and_timings(index_env: dict[str, str]) -> None:
+def test_replay_json_prints_every_utterance_with_cards_and_timings(
+    index_env: dict[str, str],
+) -> None:
     done = _run("replay", str(DEMO_CALL), "--json", env=index_env)
     assert done.returncode == 0, done.stderr
     rows = [json.loads(line) for line in done.stdout.splitlines()]

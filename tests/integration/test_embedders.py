@@ -45,7 +45,9 @@ def test_use_understands_chinese_paraphrase(use: UseEmbedder) -> None:
 
 
 def test_use_is_cross_lingual(use: UseEmbedder) -> None:
-    assert _cos(use, "提前还款", "repay my loan early") > _cos(use, "提前还款", "change my phone number")
+    assert _cos(use, "提前还款", "repay my loan early") > _cos(
+        use, "提前还款", "change my phone number"
+    )
 
 
 def test_sentence_transformers_backend(minilm: SentenceTransformerEmbedder) -> None:
@@ -78,5 +80,5 @@ def test_index_built_with_another_model_is_refused(
 def test_damaged_index_file_is_refused(use: UseEmbedder, tmp_path: Path) -> None:
     build_index(load_pack(SAMPLE_PACK), use, tmp_path / "idx")
     shutil.copy(tmp_path / "idx" / "items.jsonl", tmp_path / "idx" / INDEX_FILE)
-    with pytest.raises(IndexMismatchError, match="does not match build.json"):
+    with pytest.raises(IndexMismatchError, match=r"does not match build\.json"):
         load_index(tmp_path / "idx", use)

@@ -23,7 +23,10 @@ def test_labelled_queries_find_their_topic(services: AssistServices) -> None:
     in_scope = [q for q in _labelled() if q["topic"] != "none"]
     top1 = top3 = 0
     for i, q in enumerate(in_scope):
-        topics = [s.topic for s in services.retriever.search(Query(i, "u", q["text"], True, 0)).suggestions]
+        topics = [
+            s.topic
+            for s in services.retriever.search(Query(i, "u", q["text"], True, 0)).suggestions
+        ]
         top1 += bool(topics) and topics[0] == q["topic"]
         top3 += q["topic"] in topics
     # Measured 0.911 / 0.967 on 90 queries when written; floors leave room for noise.

@@ -33,10 +33,16 @@ def _duration(path: Path) -> float:
         return w.getnframes() / w.getframerate()
 
 
-@pytest.mark.parametrize("recording", ["en/vosk_test.wav", "zh/TEST_MEETING_T0000000001_S00000.wav"])
-def test_stream_gives_partials_then_finals_with_word_times(vosk_model: object, recording: str) -> None:
+@pytest.mark.parametrize(
+    "recording", ["en/vosk_test.wav", "zh/TEST_MEETING_T0000000001_S00000.wav"]
+)
+def test_stream_gives_partials_then_finals_with_word_times(
+    vosk_model: object, recording: str
+) -> None:
     path = shared_asset(f"speech/{recording}")
-    events = list(WavReplay(path, lambda: vosk_model, realtime=False).transcripts(threading.Event()))
+    events = list(
+        WavReplay(path, lambda: vosk_model, realtime=False).transcripts(threading.Event())
+    )
     finals = [e for e in events if e.is_final]
     assert finals, "no final result"
     assert any(not e.is_final for e in events), "no partial results"
@@ -54,7 +60,9 @@ def test_stream_gives_partials_then_finals_with_word_times(vosk_model: object, r
 
 def test_partials_of_an_utterance_share_its_id(vosk_model: object) -> None:
     path = shared_asset("speech/zh/TEST_MEETING_T0000000001_S00000.wav")
-    events = list(WavReplay(path, lambda: vosk_model, realtime=False).transcripts(threading.Event()))
+    events = list(
+        WavReplay(path, lambda: vosk_model, realtime=False).transcripts(threading.Event())
+    )
     first_final = next(i for i, e in enumerate(events) if e.is_final)
     assert {e.utterance_id for e in events[: first_final + 1]} == {events[first_final].utterance_id}
 
@@ -82,7 +90,9 @@ def test_stereo_call_gives_each_speaker_their_own_recognizer(
         w.setsampwidth(2)
         w.setframerate(16_000)
         w.writeframes(np.stack([left, right], axis=1).astype("<i2").tobytes())
-    events = list(WavReplay(stereo, lambda: vosk_model, realtime=False).transcripts(threading.Event()))
+    events = list(
+        WavReplay(stereo, lambda: vosk_model, realtime=False).transcripts(threading.Event())
+    )
     finals = {s: [e for e in events if e.is_final and e.speaker is s] for s in Speaker}
     agent_end = len(agent) / 16_000
     assert finals[Speaker.AGENT] and finals[Speaker.CUSTOMER]
@@ -110,6 +120,9 @@ def _read(path: Path) -> np.ndarray:
 
 
 def test_replay_factory_loads_the_model_lazily(korean_vosk_model_dir: Path) -> None:
-    replay = WavReplay(shared_asset("speech/zh/IT0011W0001.wav"),
-                       partial(load_vosk_model, korean_vosk_model_dir), realtime=False)
+    replay = WavReplay(
+        shared_asset("speech/zh/IT0011W0001.wav"),
+        partial(load_vosk_model, korean_vosk_model_dir),
+        realtime=False,
+    )
     assert any(e.is_final for e in replay.transcripts(threading.Event()))

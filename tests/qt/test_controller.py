@@ -32,8 +32,9 @@ class RecordingRetriever:
     def search(self, query: Query) -> RetrievalResult:
         self.queries.append(query)
         time.sleep(self._delay_s)
-        card = Suggestion(query.text, SuggestionKind.ANSWER, "bill_inquiry", query.text,
-                          "body", 0.9, query.text)
+        card = Suggestion(
+            query.text, SuggestionKind.ANSWER, "bill_inquiry", query.text, "body", 0.9, query.text
+        )
         return RetrievalResult(query=query, suggestions=(card,))
 
 
@@ -48,8 +49,9 @@ class ListSource:
         for text, final in self._texts:
             if stop.wait(self._gap_s):
                 return
-            yield Transcript("customer-0", Speaker.CUSTOMER, text, final, 0.0, 1.0,
-                             time.monotonic_ns())
+            yield Transcript(
+                "customer-0", Speaker.CUSTOMER, text, final, 0.0, 1.0, time.monotonic_ns()
+            )
 
 
 class FakeServices:

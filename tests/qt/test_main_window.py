@@ -24,8 +24,9 @@ DEMO_SPEED = 20.0
 
 @pytest.fixture
 def settings(tmp_path: Path, use_model_dir: Path) -> Settings:
-    retrieval = RetrievalSettings(embedder=str(use_model_dir), pack=SAMPLE_PACK,
-                                  index_root=tmp_path / "index", debounce_ms=50)
+    retrieval = RetrievalSettings(
+        embedder=str(use_model_dir), pack=SAMPLE_PACK, index_root=tmp_path / "index", debounce_ms=50
+    )
     return Settings(retrieval=retrieval)
 
 
@@ -40,8 +41,10 @@ def test_demo_call_every_question_gets_a_right_topic_card_on_screen(
     window.show()
     shown: dict[str, str] = {}
     window.cards_rendered.connect(
-        lambda result, _ms: result.query.is_final
-        and shown.__setitem__(result.query.text, window.suggestions.cards[0].suggestion.topic)
+        lambda result, _ms: (
+            result.query.is_final
+            and shown.__setitem__(result.query.text, window.suggestions.cards[0].suggestion.topic)
+        )
     )
     qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=30_000)
     controller.start_call(partial(ScriptReplay, script, True, DEMO_SPEED))
@@ -85,8 +88,9 @@ def test_closing_mid_call_stops_the_call_first(qtbot: QtBot, settings: Settings)
 
 
 def test_a_missing_embedding_model_is_shown_not_crashed(qtbot: QtBot, tmp_path: Path) -> None:
-    settings = Settings(retrieval=RetrievalSettings(embedder="no-such-model", pack=SAMPLE_PACK,
-                                                    index_root=tmp_path))
+    settings = Settings(
+        retrieval=RetrievalSettings(embedder="no-such-model", pack=SAMPLE_PACK, index_root=tmp_path)
+    )
     controller, window = build_panel(settings)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: controller.state is CallState.FAILED, timeout=10_000)

@@ -2,7 +2,7 @@ import threading
 
 import pytest
 
-from agent_assist.inbox import Closed, LatestOnly
+from agent_assist.inbox import LatestOnly, MailboxClosed
 
 
 def test_latest_only_keeps_newest_and_counts_replaced() -> None:
@@ -22,5 +22,5 @@ def test_get_blocks_until_put_from_another_thread() -> None:
 def test_close_wakes_a_blocked_consumer() -> None:
     box: LatestOnly[int] = LatestOnly()
     threading.Timer(0.05, box.close).start()
-    with pytest.raises(Closed):
+    with pytest.raises(MailboxClosed):
         box.get()

@@ -62,7 +62,9 @@ def resolve_model(name_or_path: str, kind: ModelKind, models_dir: Path) -> Insta
     if entry and entry.python_package:
         folder = _package_folder(*entry.python_package)
         if folder is not None and looks_like(kind, folder):
-            return InstalledModel(name_or_path, kind, folder, f"python package {folder.parent.name}")
+            return InstalledModel(
+                name_or_path, kind, folder, f"python package {folder.parent.name}"
+            )
     raise ModelMissingError(
         f"The {'speech' if kind == 'asr' else 'embedding'} model {name_or_path!r} is not "
         f"installed (looked in {models_dir}). {install_instructions(name_or_path)}"
@@ -176,9 +178,7 @@ def _find_model_root(unpacked: Path, kind: ModelKind, entry: CatalogModel | None
 
 def _write_manifest(folder: Path, name: str, kind: ModelKind, origin: str) -> None:
     files = {
-        str(p.relative_to(folder)): sha256_file(p)
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        str(p.relative_to(folder)): sha256_file(p) for p in sorted(folder.rglob("*")) if p.is_file()
     }
     manifest = {
         "name": name,

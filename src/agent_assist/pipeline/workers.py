@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, QRunnable, Signal, Slot
 
 from agent_assist.domain import Query
 from agent_assist.errors import AgentAssistError
-from agent_assist.inbox import Closed, LatestOnly
+from agent_assist.inbox import LatestOnly, MailboxClosed
 from agent_assist.retrieval.retriever import Retriever
 from agent_assist.services import AssistServices
 from agent_assist.speech.replay import TranscriptSource
@@ -49,7 +49,7 @@ class TranscriptWorker(QObject):
         except AgentAssistError as exc:
             logger.exception("call source failed")
             self.failed.emit(exc)
-        except Exception as exc:  # noqa: BLE001 - the outermost loop reports, never dies silently
+        except Exception as exc:
             logger.exception("call source crashed")
             self.failed.emit(AgentAssistError(f"The call source stopped unexpectedly: {exc}"))
         self.finished.emit()
@@ -78,7 +78,7 @@ class RetrievalWorker(QObject):
         while True:
             try:
                 query = self._inbox.get()
-            except Closed:
+            except MailboxClosed:
                 break
             try:
                 self.results_ready.emit(self._retriever.search(query))
@@ -112,7 +112,7 @@ class LoadServicesTask(QRunnable):
         except AgentAssistError as exc:
             logger.exception("loading failed")
             self.signals.failed.emit(exc)
-        except Exception as exc:  # noqa: BLE001 - reported to the user, not swallowed
+        except Exception as exc:
             logger.exception("loading crashed")
             self.signals.failed.emit(AgentAssistError(f"Loading failed unexpectedly: {exc}"))
         else:

@@ -38,8 +38,7 @@ def _is_model_file(path: Path) -> bool:
     """Files that change what the model computes (not licences, read-mes or our manifest)."""
     name = path.name.lower()
     return not (
-        name.startswith(("agent-assist-", "license", "readme", "."))
-        or "__pycache__" in path.parts
+        name.startswith(("agent-assist-", "license", "readme", ".")) or "__pycache__" in path.parts
     )
 
 
@@ -97,7 +96,9 @@ class SentenceTransformerEmbedder:
         try:
             self._model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
         except (OSError, ValueError) as exc:
-            raise ModelCorruptError(f"Cannot load sentence-transformers model {folder}: {exc}") from exc
+            raise ModelCorruptError(
+                f"Cannot load sentence-transformers model {folder}: {exc}"
+            ) from exc
         get_dim = getattr(self._model, "get_embedding_dimension", None) or (
             self._model.get_sentence_embedding_dimension  # sentence-transformers < 6
         )

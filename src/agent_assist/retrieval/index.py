@@ -60,13 +60,27 @@ class LoadedIndex:
 def pack_items(pack: ScriptPack) -> list[IndexedItem]:
     """What gets indexed: every way a customer asks an entry, and when a script applies."""
     items = [
-        IndexedItem(e.id, SuggestionKind.ANSWER, e.topic, e.title, e.answer, e.language,
-                    (e.title, *e.questions))
+        IndexedItem(
+            e.id,
+            SuggestionKind.ANSWER,
+            e.topic,
+            e.title,
+            e.answer,
+            e.language,
+            (e.title, *e.questions),
+        )
         for e in pack.entries
     ]
     items += [
-        IndexedItem(s.id, SuggestionKind.SCRIPT, s.topic, s.title, s.text, s.language,
-                    tuple(t for t in (s.title, s.when) if t))
+        IndexedItem(
+            s.id,
+            SuggestionKind.SCRIPT,
+            s.topic,
+            s.title,
+            s.text,
+            s.language,
+            tuple(t for t in (s.title, s.when) if t),
+        )
         for s in pack.scripts
     ]
     return items
@@ -109,15 +123,20 @@ def build_index(
             "version": pack.manifest.version,
             "files_sha256": pack.file_sha256,
         },
-        "counts": {"items": len(items), "vectors": len(texts),
-                   "entries": len(pack.entries), "scripts": len(pack.scripts)},
+        "counts": {
+            "items": len(items),
+            "vectors": len(texts),
+            "entries": len(pack.entries),
+            "scripts": len(pack.scripts),
+        },
         "artefacts_sha256": {
             name: sha256_file(out_dir / name) for name in (INDEX_FILE, ITEMS_FILE)
         },
     }
     (out_dir / BUILD_FILE).write_text(json.dumps(build, indent=2), encoding="utf-8")
-    logger.info("built index for pack %s: %d items, %d vectors",
-                pack.manifest.id, len(items), len(texts))
+    logger.info(
+        "built index for pack %s: %d items, %d vectors", pack.manifest.id, len(items), len(texts)
+    )
     return build
 
 

@@ -33,6 +33,4 @@ class BigramOverlap:
         grams = bigrams(query)
         weights = {g: self._idf.get(g, self._unseen_idf) for g in grams}
         total = sum(weights.values()) or 1.0
-        return [
-            sum(w for g, w in weights.items() if g in self._grams[i]) / total for i in text_ids
-        ]
+        return [sum(w for g, w in weights.items() if g in self._grams[i]) / total for i in text_ids]

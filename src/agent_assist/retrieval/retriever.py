@@ -43,8 +43,9 @@ class Retriever:
         embedded_ns = time.monotonic_ns()
         scores, vector_ids = self._index.search(vector, self.top_k * _VECTORS_PER_CARD)
         ranked = self._rank_items(query.text, scores[0], vector_ids[0])[: self.top_k]
-        suggestions = tuple(self._suggestion(position, score, vector_id)
-                            for position, score, vector_id in ranked)
+        suggestions = tuple(
+            self._suggestion(position, score, vector_id) for position, score, vector_id in ranked
+        )
         done_ns = time.monotonic_ns()
         timings = StageTimings(
             queue_ms=(started_ns - query.emitted_ns) / 1e6,
@@ -87,6 +88,11 @@ class Retriever:
     def _suggestion(self, position: int, score: float, vector_id: int) -> Suggestion:
         item = self._index.items[position]
         return Suggestion(
-            entry_id=item.id, kind=item.kind, topic=item.topic, title=item.title,
-            body=item.body, score=round(score, 4), matched=self._index.vector_text[vector_id],
+            entry_id=item.id,
+            kind=item.kind,
+            topic=item.topic,
+            title=item.title,
+            body=item.body,
+            score=round(score, 4),
+            matched=self._index.vector_text[vector_id],
         )

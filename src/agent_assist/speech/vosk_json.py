@@ -22,8 +22,12 @@ def parse_final(payload: str) -> VoskResult:
     """Parse ``Result()`` / ``FinalResult()`` output (``text`` plus optional ``result`` words)."""
     data = json.loads(payload)
     words = tuple(
-        Word(text=w["word"], start_s=float(w["start"]), end_s=float(w["end"]),
-             conf=float(w.get("conf", 1.0)))
+        Word(
+            text=w["word"],
+            start_s=float(w["start"]),
+            end_s=float(w["end"]),
+            conf=float(w.get("conf", 1.0)),
+        )
         for w in data.get("result", ())
     )
     return VoskResult(text=join_cjk(data.get("text", "")), words=words, is_final=True)
@@ -33,8 +37,12 @@ def parse_partial(payload: str) -> VoskResult:
     """Parse ``PartialResult()`` output (``partial`` plus optional ``partial_result`` words)."""
     data = json.loads(payload)
     words = tuple(
-        Word(text=w["word"], start_s=float(w["start"]), end_s=float(w["end"]),
-             conf=float(w.get("conf", 1.0)))
+        Word(
+            text=w["word"],
+            start_s=float(w["start"]),
+            end_s=float(w["end"]),
+            conf=float(w.get("conf", 1.0)),
+        )
         for w in data.get("partial_result", ())
     )
     return VoskResult(text=join_cjk(data.get("partial", "")), words=words, is_final=False)

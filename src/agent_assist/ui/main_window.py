@@ -163,7 +163,9 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_controller_services_loaded(self, services: AssistServices) -> None:
         m = services.pack.manifest
-        self._models_text = f"知识包 {m.id} v{m.version} · 模型 {services.embedder.model_id.split('@')[0]}"
+        self._models_text = (
+            f"知识包 {m.id} v{m.version} · 模型 {services.embedder.model_id.split('@')[0]}"
+        )
         self.status.setText(self._models_text)
 
     @Slot(object)

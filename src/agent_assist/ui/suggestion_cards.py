@@ -62,7 +62,9 @@ class SuggestionCard(QFrame):
         self.copy_button.clicked.connect(self.copy_to_clipboard)
         header.addWidget(self.copy_button)
         layout.addLayout(header)
-        body = s.body if rank == 0 or len(s.body) <= _PREVIEW_CHARS else s.body[:_PREVIEW_CHARS] + "…"
+        body = (
+            s.body if rank == 0 or len(s.body) <= _PREVIEW_CHARS else s.body[:_PREVIEW_CHARS] + "…"
+        )
         self.setToolTip(s.body)
         for name, text in (("cardTitle", s.title), ("cardBody", body)):
             label = QLabel(text)

@@ -47,8 +47,12 @@ def test_install_from_folder_records_sha256_per_file(tmp_path: Path, fake_asr_fo
 def test_install_from_zip_finds_the_model_inside(tmp_path: Path, fake_asr_folder: Path) -> None:
     archive = _zip(fake_asr_folder, tmp_path / "model.zip")
     seen: list[int] = []
-    model = install_model("vosk-model-small-cn-0.22", tmp_path / "m", source=archive,
-                          progress=lambda done, total: seen.append(done))
+    model = install_model(
+        "vosk-model-small-cn-0.22",
+        tmp_path / "m",
+        source=archive,
+        progress=lambda done, total: seen.append(done),
+    )
     assert (model.path / "am" / "final.mdl").is_file()
     assert seen and seen[-1] == sum(i.file_size for i in zipfile.ZipFile(archive).infolist())
 
@@ -56,7 +60,7 @@ def test_install_from_zip_finds_the_model_inside(tmp_path: Path, fake_asr_folder
 def test_verify_names_a_damaged_file(tmp_path: Path, fake_asr_folder: Path) -> None:
     model = install_model("vosk-model-small-cn-0.22", tmp_path / "m", source=fake_asr_folder)
     (model.path / "am" / "final.mdl").write_bytes(b"tampered")
-    with pytest.raises(ModelCorruptError, match="final.mdl"):
+    with pytest.raises(ModelCorruptError, match=r"final\.mdl"):
         verify_model(model.path)
 
 
@@ -93,15 +97,22 @@ def loopback_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 def _catalog_entry(monkeypatch: pytest.MonkeyPatch, url: str, sha: str) -> None:
     entry = catalog.CatalogModel(
-        name="test-asr", kind="asr", language="zh", url=url,
-        archive_root="vosk-model-small-cn-0.22", size_mb=1, description="test",
+        name="test-asr",
+        kind="asr",
+        language="zh",
+        url=url,
+        archive_root="vosk-model-small-cn-0.22",
+        size_mb=1,
+        description="test",
         archive_sha256=sha,
     )
     monkeypatch.setitem(catalog.CATALOG, "test-asr", entry)
 
 
 def test_download_checks_sha256_and_reports_progress(
-    tmp_path: Path, fake_asr_folder: Path, loopback_server: tuple[str, Path],
+    tmp_path: Path,
+    fake_asr_folder: Path,
+    loopback_server: tuple[str, Path],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     base, www = loopback_server
@@ -115,7 +126,9 @@ def test_download_checks_sha256_and_reports_progress(
 
 
 def test_download_with_wrong_checksum_is_refused_and_installs_nothing(
-    tmp_path: Path, fake_asr_folder: Path, loopback_server: tuple[str, Path],
+    tmp_path: Path,
+    fake_asr_folder: Path,
+    loopback_server: tuple[str, Path],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     base, www = loopback_server

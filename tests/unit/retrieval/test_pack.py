@@ -64,5 +64,5 @@ def test_missing_field_and_broken_yaml(pack_copy: Path) -> None:
 
 
 def test_missing_pack_folder(tmp_path: Path) -> None:
-    with pytest.raises(PackValidationError, match="manifest.yaml: file is missing"):
+    with pytest.raises(PackValidationError, match=r"manifest\.yaml: file is missing"):
         load_pack(tmp_path)

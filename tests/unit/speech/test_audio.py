@@ -43,7 +43,7 @@ def test_resample_keeps_a_tone_frequency() -> None:
 def test_not_a_wav_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "x.wav"
     bad.write_bytes(b"not audio")
-    with pytest.raises(AudioSourceError, match="x.wav"):
+    with pytest.raises(AudioSourceError, match=r"x\.wav"):
         read_wav(bad, 16_000)
 
 

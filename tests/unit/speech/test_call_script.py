@@ -21,8 +21,7 @@ def test_demo_call_is_a_realistic_two_sided_call() -> None:
 def test_invalid_script_names_file_and_field(tmp_path: Path) -> None:
     file = tmp_path / "call.yaml"
     file.write_text(
-        "id: x\ntitle: t\nutterances:\n"
-        "  - {start: 2.0, end: 1.0, speaker: customer, text: 你好}\n",
+        "id: x\ntitle: t\nutterances:\n  - {start: 2.0, end: 1.0, speaker: customer, text: 你好}\n",
         encoding="utf-8",
     )
     with pytest.raises(CallScriptError, match=r"call\.yaml.*utterances\.0.*end"):

@@ -23,7 +23,8 @@ def test_final_joins_chinese_words_and_keeps_word_times() -> None:
     assert result.text == "提前还款"
     assert result.is_final
     assert [(w.text, w.start_s, w.end_s) for w in result.words] == [
-        ("提前", 0.84, 1.02), ("还款", 1.02, 1.5)
+        ("提前", 0.84, 1.02),
+        ("还款", 1.02, 1.5),
     ]
 
 
