@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from agent_assist import __version__, paths
 from agent_assist.config import Settings, load_settings
@@ -165,16 +167,9 @@ def _cmd_models_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_models_install(args: argparse.Namespace, settings: Settings) -> int:
-    from tqdm import tqdm
-
     from agent_assist.models.install import install_model
 
-    with tqdm(unit="B", unit_scale=True, desc=args.name, disable=None) as bar:
-
-        def progress(done: int, total: int | None) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-
+    with _progress_bar(desc=args.name, unit="B", unit_scale=True) as progress:
         model = install_model(args.name, paths.models_dir(), args.source, args.kind, progress)
     print(f"Installed {model.name} ({model.kind}) into {model.path}")
     return 0
@@ -200,8 +195,6 @@ def _cmd_pack_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_pack_build(args: argparse.Namespace, settings: Settings) -> int:
-    from tqdm import tqdm
-
     from agent_assist.retrieval.embedder import load_embedder
     from agent_assist.retrieval.index import build_index
     from agent_assist.retrieval.pack import load_pack
@@ -210,12 +203,7 @@ def _cmd_pack_build(args: argparse.Namespace, settings: Settings) -> int:
     pack = load_pack(args.path or retrieval.pack)
     embedder = load_embedder(retrieval.embedder, paths.models_dir(), retrieval.threads)
     out = args.out or retrieval.index_root / pack.manifest.id
-    with tqdm(unit="text", desc=f"embedding {pack.manifest.id}", disable=None) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-
+    with _progress_bar(desc=f"embedding {pack.manifest.id}", unit="text") as progress:
         build = build_index(pack, embedder, out, progress)
     counts = build["counts"]
     print(
@@ -224,6 +212,20 @@ def _cmd_pack_build(args: argparse.Namespace, settings: Settings) -> int:
         f"{build['build_seconds']} s"
     )
     return 0
+
+
+@contextlib.contextmanager
+def _progress_bar(**options: Any) -> Iterator[Callable[[int, int | None], None]]:
+    """A tqdm bar (hidden when not on a terminal) driven by (done, total) callbacks."""
+    from tqdm import tqdm
+
+    with tqdm(disable=None, **options) as bar:
+
+        def progress(done: int, total: int | None) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        yield progress
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from agent_assist.domain import Word
 from agent_assist.text import join_cjk
@@ -21,28 +23,18 @@ class VoskResult:
 def parse_final(payload: str) -> VoskResult:
     """Parse ``Result()`` / ``FinalResult()`` output (``text`` plus optional ``result`` words)."""
     data = json.loads(payload)
-    words = tuple(
-        Word(
-            text=w["word"],
-            start_s=float(w["start"]),
-            end_s=float(w["end"]),
-            conf=float(w.get("conf", 1.0)),
-        )
-        for w in data.get("result", ())
-    )
-    return VoskResult(text=join_cjk(data.get("text", "")), words=words, is_final=True)
+    return VoskResult(join_cjk(data.get("text", "")), _words(data.get("result", ())), True)
 
 
 def parse_partial(payload: str) -> VoskResult:
     """Parse ``PartialResult()`` output (``partial`` plus optional ``partial_result`` words)."""
     data = json.loads(payload)
-    words = tuple(
-        Word(
-            text=w["word"],
-            start_s=float(w["start"]),
-            end_s=float(w["end"]),
-            conf=float(w.get("conf", 1.0)),
-        )
-        for w in data.get("partial_result", ())
+    words = _words(data.get("partial_result", ()))
+    return VoskResult(join_cjk(data.get("partial", "")), words, False)
+
+
+def _words(items: Iterable[dict[str, Any]]) -> tuple[Word, ...]:
+    return tuple(
+        Word(w["word"], float(w["start"]), float(w["end"]), float(w.get("conf", 1.0)))
+        for w in items
     )
-    return VoskResult(text=join_cjk(data.get("partial", "")), words=words, is_final=False)

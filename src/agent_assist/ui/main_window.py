@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self._controller = controller
         self._closing = False
         self.last_render_ms: float | None = None
+        self._models_text = ""
         self.setWindowTitle("坐席助手 Agent Assist")
         self.resize(settings.width_px, max(_MIN_HEIGHT_PX, 900))
         if settings.always_on_top:
@@ -178,7 +179,7 @@ class MainWindow(QMainWindow):
         self.last_render_ms = (time.monotonic_ns() - result.query.emitted_ns) / 1e6
         t = result.timings
         self.status.setText(
-            f"{getattr(self, '_models_text', '')}\n转写→卡片 {self.last_render_ms:.0f} ms "
+            f"{self._models_text}\n转写→卡片 {self.last_render_ms:.0f} ms "
             f"(向量 {t.embed_ms:.1f} ms · 检索 {t.search_ms:.1f} ms)"
         )
         self.cards_rendered.emit(result, self.last_render_ms)
