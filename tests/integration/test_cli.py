@@ -95,3 +95,25 @@ def test_models_install_from_a_local_folder_then_list(korean_vosk_model_dir: Pat
 def test_every_command_has_help(command: list[str]) -> None:
     done = _run(*command, "--help")
     assert done.returncode == 0 and "usage:" in done.stdout
+
+
+def test_logs_never_contain_what_was_said(
+    index_env: dict[str, str], isolated_home: Path, tmp_path: Path
+) -> None:
+    marker = "我的暗号是蓝色长颈鹿想提前还款"
+    call = tmp_path / "call.yaml"
+    call.write_text(
+        "id: privacy\ntitle: t\nutterances:\n"
+        f"  - {{start: 0.0, end: 3.0, speaker: customer, text: {marker}}}\n",
+        encoding="utf-8",
+    )
+    done = _run("-v", "replay", str(call), "--json", env=index_env)
+    assert done.returncode == 0, done.stderr
+    assert marker in done.stdout  # the output the user asked for has it...
+    assert marker not in done.stderr  # ...the diagnostics do not
+    logs = list((isolated_home / "logs").glob("*.log*"))
+    assert logs, "no log file written"
+    for log in logs:
+        text = log.read_text(encoding="utf-8")
+        assert "loading embedder" in text
+        assert marker not in text and "蓝色长颈鹿" not in text
