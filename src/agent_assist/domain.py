@@ -53,6 +53,17 @@ class Query:
     is_final: bool
     emitted_ns: int
 
+    @classmethod
+    def for_transcript(cls, seq: int, transcript: Transcript) -> Query:
+        """The query for a transcript; latency keeps counting from the transcript's emission."""
+        return cls(
+            seq,
+            transcript.utterance_id,
+            transcript.text,
+            transcript.is_final,
+            transcript.emitted_ns,
+        )
+
 
 class SuggestionKind(enum.StrEnum):
     """Knowledge-base answer or compliant script."""

@@ -89,13 +89,7 @@ class HeadlessReplay:
             last_query_s[transcript.utterance_id] = transcript.end_s
             report.partial_queries += 1
         self._seq += 1
-        query = Query(
-            self._seq,
-            transcript.utterance_id,
-            transcript.text,
-            transcript.is_final,
-            transcript.emitted_ns,
-        )
+        query = Query.for_transcript(self._seq, transcript)
         result = self._retriever.search(query)
         if result.suggestions and report.first_card_call_s is None:
             report.first_card_call_s = round(transcript.end_s, 3)

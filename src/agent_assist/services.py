@@ -9,7 +9,14 @@ from pathlib import Path
 
 from agent_assist.config import RetrievalSettings
 from agent_assist.retrieval.embedder import Embedder, load_embedder
-from agent_assist.retrieval.index import LoadedIndex, build_index, is_stale, load_index, read_build
+from agent_assist.retrieval.index import (
+    LoadedIndex,
+    build_index,
+    check_built_with,
+    is_stale,
+    load_index,
+    read_build,
+)
 from agent_assist.retrieval.pack import ScriptPack, load_pack
 from agent_assist.retrieval.retriever import Retriever
 
@@ -48,8 +55,8 @@ def load_services(
     embedder = load_embedder(settings.embedder, models_dir, settings.threads)
     index_dir = index_dir_for(settings, pack)
     build = read_build(index_dir)
-    if build is not None and build["embedder"]["model_id"] != embedder.model_id:
-        load_index(index_dir, embedder)  # raises IndexMismatchError with the details
+    if build is not None:
+        check_built_with(build, embedder, index_dir)
     if build is None or is_stale(build, pack):
         logger.info(
             "index for pack %s is %s: building",

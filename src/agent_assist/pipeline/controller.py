@@ -130,15 +130,7 @@ class AssistController(QObject):
 
     def _submit(self, transcript: Transcript) -> None:
         self._seq += 1
-        self._inbox.put(
-            Query(
-                self._seq,
-                transcript.utterance_id,
-                transcript.text,
-                transcript.is_final,
-                transcript.emitted_ns,
-            )
-        )
+        self._inbox.put(Query.for_transcript(self._seq, transcript))
 
     @Slot(object)
     def _on_retrieval_results_ready(self, result: RetrievalResult) -> None:

@@ -153,6 +153,17 @@ def is_stale(build: dict[str, Any], pack: ScriptPack) -> bool:
     return build.get("pack", {}).get("files_sha256") != pack.file_sha256
 
 
+def check_built_with(build: dict[str, Any], embedder: Embedder, index_dir: Path) -> None:
+    """Refuse an index whose vectors came from another embedding model."""
+    built_with = build["embedder"]
+    if built_with["model_id"] != embedder.model_id or built_with["dim"] != embedder.dim:
+        raise IndexMismatchError(
+            f"The index in {index_dir} was built with embedding model {built_with['model_id']} "
+            f"(dim {built_with['dim']}), but the configured model is {embedder.model_id} "
+            f"(dim {embedder.dim}). Rebuild it with `agent-assist pack build`."
+        )
+
+
 def load_index(index_dir: Path, embedder: Embedder) -> LoadedIndex:
     """Load a built index; refuse one built with another model or with damaged files."""
     import faiss
@@ -162,13 +173,7 @@ def load_index(index_dir: Path, embedder: Embedder) -> LoadedIndex:
         raise IndexMismatchError(
             f"No index in {index_dir}. Build it with `agent-assist pack build`."
         )
-    built_with = build["embedder"]
-    if built_with["model_id"] != embedder.model_id or built_with["dim"] != embedder.dim:
-        raise IndexMismatchError(
-            f"The index in {index_dir} was built with embedding model {built_with['model_id']} "
-            f"(dim {built_with['dim']}), but the configured model is {embedder.model_id} "
-            f"(dim {embedder.dim}). Rebuild it with `agent-assist pack build`."
-        )
+    check_built_with(build, embedder, index_dir)
     for name, expected in build["artefacts_sha256"].items():
         if sha256_file(index_dir / name) != expected:
             raise IndexMismatchError(

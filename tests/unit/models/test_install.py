@@ -3,7 +3,7 @@ import hashlib
 import http.server
 import threading
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -109,16 +109,26 @@ def _catalog_entry(monkeypatch: pytest.MonkeyPatch, url: str, sha: str) -> None:
     monkeypatch.setitem(catalog.CATALOG, "test-asr", entry)
 
 
+@pytest.fixture
+def served_archive(
+    fake_asr_folder: Path, loopback_server: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> Callable[[str | None], Path]:
+    """Serve the fake model as a zip; register it in the catalog with the given sha256."""
+
+    def serve(sha256: str | None) -> Path:
+        base, www = loopback_server
+        archive = _zip(fake_asr_folder, www / "model.zip")
+        digest = sha256 or hashlib.sha256(archive.read_bytes()).hexdigest()
+        _catalog_entry(monkeypatch, f"{base}/model.zip", digest)
+        return archive
+
+    return serve
+
+
 def test_download_checks_sha256_and_reports_progress(
-    tmp_path: Path,
-    fake_asr_folder: Path,
-    loopback_server: tuple[str, Path],
-    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path, served_archive: Callable[[str | None], Path]
 ) -> None:
-    base, www = loopback_server
-    archive = _zip(fake_asr_folder, www / "model.zip")
-    sha = hashlib.sha256(archive.read_bytes()).hexdigest()
-    _catalog_entry(monkeypatch, f"{base}/model.zip", sha)
+    archive = served_archive(None)
     progress: list[tuple[int, int | None]] = []
     model = install_model("test-asr", tmp_path / "m", progress=lambda d, t: progress.append((d, t)))
     verify_model(model.path)
@@ -126,14 +136,9 @@ def test_download_checks_sha256_and_reports_progress(
 
 
 def test_download_with_wrong_checksum_is_refused_and_installs_nothing(
-    tmp_path: Path,
-    fake_asr_folder: Path,
-    loopback_server: tuple[str, Path],
-    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path, served_archive: Callable[[str | None], Path]
 ) -> None:
-    base, www = loopback_server
-    _zip(fake_asr_folder, www / "model.zip")
-    _catalog_entry(monkeypatch, f"{base}/model.zip", "0" * 64)
+    served_archive("0" * 64)
     with pytest.raises(ModelInstallError, match="corrupt"):
         install_model("test-asr", tmp_path / "m")
     assert not (tmp_path / "m" / "test-asr").exists()
