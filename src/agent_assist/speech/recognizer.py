@@ -17,11 +17,27 @@ VOSK_SAMPLE_RATE = 16_000
 class Recognizer(Protocol):
     """One channel's streaming recognizer."""
 
-    def accept(self, pcm: bytes) -> VoskResult | None:
-        """Feed 16-bit mono PCM; return a final result at an endpoint, else the partial."""
+    def accept(self, pcm: bytes, want_partial: bool = True) -> VoskResult | None:
+        """Feed 16 kHz 16-bit mono PCM.
+
+        Returns the final result at an endpoint; otherwise the partial if ``want_partial``
+        and it changed, else None. Skipping partials is how a channel catches up.
+        """
 
     def finish(self) -> VoskResult | None:
         """Flush at end of stream; return the last final result if there is text."""
+
+    def close(self) -> None:
+        """Release the recognizer (a socket, for a remote engine); idempotent."""
+
+
+class RecognizerFactory(Protocol):
+    """An engine: makes one recognizer per channel (a local shared model or a remote pool)."""
+
+    name: str
+
+    def recognizer(self) -> Recognizer:
+        """A new recognizer for one channel."""
 
 
 def load_vosk_model(path: Path) -> Any:
@@ -52,11 +68,13 @@ class VoskRecognizer:
         self._rec.SetPartialWords(True)
         self._last_partial = ""
 
-    def accept(self, pcm: bytes) -> VoskResult | None:
+    def accept(self, pcm: bytes, want_partial: bool = True) -> VoskResult | None:
         if self._rec.AcceptWaveform(pcm):
             self._last_partial = ""
             result = parse_final(self._rec.Result())
             return result if result.text else None
+        if not want_partial:
+            return None
         partial = parse_partial(self._rec.PartialResult())
         if partial.text == self._last_partial:
             return None
@@ -67,3 +85,17 @@ class VoskRecognizer:
         result = parse_final(self._rec.FinalResult())
         self._last_partial = ""
         return result if result.text else None
+
+    def close(self) -> None:
+        pass
+
+
+class LocalVoskEngine:
+    """Recognizers over one ``vosk.Model`` loaded in this process, shared by all channels."""
+
+    def __init__(self, model: Any, name: str = "vosk (local)") -> None:
+        self._model = model
+        self.name = name
+
+    def recognizer(self) -> VoskRecognizer:
+        return VoskRecognizer(self._model)

@@ -1,0 +1,1 @@
+"""Where call audio comes from: files, local capture devices, or a network stream."""
