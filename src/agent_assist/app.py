@@ -12,58 +12,88 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QApplication
 
 from agent_assist import paths
+from agent_assist.call_sources import open_live, open_replay
 from agent_assist.config import Settings
 from agent_assist.pipeline.controller import AssistController, CallState
-from agent_assist.replay_source import open_replay
 from agent_assist.services import load_services
 from agent_assist.ui.main_window import MainWindow
 
 logger = logging.getLogger(__name__)
 
 
-class ReplayStarter(QObject):
-    """Starts replays the agent asks for (and an initial one) once the controller is ready."""
+LIVE = "live"
+
+
+class CallStarter(QObject):
+    """Starts the calls the agent asks for (and an initial one) once the controller is ready.
+
+    ``pending`` is a file to replay or ``LIVE`` for the live source in the settings.
+    """
 
     def __init__(self, controller: AssistController, settings: Settings, realtime: bool) -> None:
         super().__init__(controller)
         self._controller = controller
         self._settings = settings
         self._realtime = realtime
-        self.pending: Path | None = None
+        self.pending: Path | str | None = None
 
     @Slot(object)
     def _on_controller_state_changed(self, state: CallState) -> None:
         if state is CallState.READY and self.pending is not None:
-            file, self.pending = self.pending, None
-            self.start(file)
+            pending, self.pending = self.pending, None
+            if pending == LIVE:
+                self.start_live()
+            else:
+                self.start(Path(pending))
 
     @Slot(Path)
     def start(self, file: Path) -> None:
         logger.info("replaying %s", file.name)
         self._controller.start_call(
-            partial(open_replay, file, self._settings.asr, paths.models_dir(), self._realtime)
+            partial(
+                open_replay,
+                file,
+                self._settings,
+                paths.models_dir(),
+                self._realtime,
+                self._pack_terms(),
+            )
         )
+
+    @Slot()
+    def start_live(self) -> None:
+        logger.info("starting a live call from %s", self._settings.audio.source)
+        self._controller.start_call(
+            partial(open_live, self._settings, paths.models_dir(), self._pack_terms())
+        )
+
+    def _pack_terms(self) -> tuple[str, ...]:
+        services = self._controller.services
+        return services.pack.manifest.terms if services is not None else ()
 
 
 def build_panel(
-    settings: Settings, replay: Path | None = None, realtime: bool = True
+    settings: Settings, replay: Path | str | None = None, realtime: bool = True
 ) -> tuple[AssistController, MainWindow]:
-    """Create the controller and window, start loading; replay ``replay`` once ready."""
+    """Create the controller and window, start loading; once ready, replay ``replay``
+    (a file, or ``LIVE`` for the live source in the settings)."""
     controller = AssistController(settings.retrieval)
     window = MainWindow(controller, settings.ui)
-    starter = ReplayStarter(controller, settings, realtime)
+    starter = CallStarter(controller, settings, realtime)
     starter.pending = replay
     # Queued: start the call after every view has seen READY, not in the middle of it.
     controller.state_changed.connect(
         starter._on_controller_state_changed, Qt.ConnectionType.QueuedConnection
     )
     window.replay_requested.connect(starter.start)
+    window.live_requested.connect(starter.start_live)
+    window.reconnect_requested.connect(controller.reconnect)
     window.stop_requested.connect(controller.stop_call)
     controller.load(partial(load_services, settings.retrieval, paths.models_dir()))
     return controller, window
 
 
-def run_app(settings: Settings, replay: Path | None = None, realtime: bool = True) -> int:
+def run_app(settings: Settings, replay: Path | str | None = None, realtime: bool = True) -> int:
     """Open the panel; returns the Qt exit code."""
     if sys.stdout is None or sys.stderr is None:  # windowed builds have no console
         devnull = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process

@@ -52,6 +52,10 @@ def _parser() -> argparse.ArgumentParser:
         help="replay a call script (.yaml) or recording (.wav) into the panel",
     )
     run.add_argument("--fast", action="store_true", help="replay as fast as possible")
+    run.add_argument(
+        "--live", action="store_true", help="take a live call from audio.source once ready"
+    )
+    _add_source_arguments(run)
     run.set_defaults(handler=_cmd_run)
 
     demo = sub.add_parser("demo", help="open the panel and replay the bundled demo call")
@@ -64,9 +68,42 @@ def _parser() -> argparse.ArgumentParser:
     replay.add_argument("--realtime", action="store_true", help="pace the replay in real time")
     replay.set_defaults(handler=_cmd_replay)
 
+    listen = sub.add_parser(
+        "listen", help="transcribe a live call without a window and print transcripts and cards"
+    )
+    _add_source_arguments(listen)
+    listen.add_argument("--json", action="store_true", help="one JSON object per utterance")
+    listen.add_argument("--seconds", type=float, help="stop after this many seconds")
+    listen.set_defaults(handler=_cmd_listen)
+
+    devices = sub.add_parser("devices", help="list microphones and loopback sources")
+    devices.set_defaults(handler=_cmd_devices)
+
     _add_models_commands(sub)
     _add_pack_commands(sub)
+    _add_eval_commands(sub)
     return parser
+
+
+def _add_source_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--source", choices=("capture", "network"), help="override audio.source for this run"
+    )
+    parser.add_argument("--mic", help="microphone id or name part (audio.microphone)")
+    parser.add_argument("--loopback", help="loopback source id or name part (audio.loopback)")
+    parser.add_argument("--swap", action="store_true", help="swap agent and customer sides")
+
+
+def _add_eval_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    evaluate = sub.add_parser("eval", help="measure recognition quality")
+    esub = evaluate.add_subparsers(title="eval commands", metavar="WHAT", required=True)
+    asr = esub.add_parser(
+        "asr", help="character/word error rate against DIR/transcripts.tsv (file, lang, reference)"
+    )
+    asr.add_argument("dir", type=Path)
+    asr.add_argument("--lang", help="only rows of this language (zh, en)")
+    asr.add_argument("--json", action="store_true", help="print one JSON object per file")
+    asr.set_defaults(handler=_cmd_eval_asr)
 
 
 def _add_models_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -107,10 +144,108 @@ def _add_pack_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore
     build.set_defaults(handler=_cmd_pack_build)
 
 
-def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from agent_assist.app import run_app
+def _with_source_arguments(args: argparse.Namespace, settings: Settings) -> Settings:
+    """Settings with the command line's source choices applied on top."""
+    update = {
+        key: value
+        for key, value in {
+            "source": getattr(args, "source", None),
+            "microphone": getattr(args, "mic", None),
+            "loopback": getattr(args, "loopback", None),
+            "swap_channels": getattr(args, "swap", False) or None,
+        }.items()
+        if value is not None
+    }
+    return settings.model_copy(update={"audio": settings.audio.model_copy(update=update)})
 
-    return run_app(settings, replay=args.replay, realtime=not args.fast)
+
+def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from agent_assist.app import LIVE, run_app
+
+    settings = _with_source_arguments(args, settings)
+    initial = LIVE if getattr(args, "live", False) else args.replay
+    return run_app(settings, replay=initial, realtime=not args.fast)
+
+
+def _cmd_listen(args: argparse.Namespace, settings: Settings) -> int:
+    import threading
+
+    from agent_assist.call_sources import open_live
+    from agent_assist.headless import HeadlessReplay
+    from agent_assist.services import load_services
+
+    settings = _with_source_arguments(args, settings)
+    services = load_services(settings.retrieval, paths.models_dir())
+    source = open_live(settings, paths.models_dir(), services.pack.manifest.terms)
+    stop = threading.Event()
+    if args.seconds:
+        threading.Timer(args.seconds, stop.set).start()
+    replay = HeadlessReplay(services.retriever, settings.retrieval.debounce_ms / 1000)
+    replay.on_event = lambda event: print(f"  · {_describe_event(event)}", file=sys.stderr)
+    try:
+        for report in replay.run(source, stop):
+            row = report.as_json()
+            if args.json:
+                print(json.dumps(row, ensure_ascii=False), flush=True)
+            else:
+                _print_report_row(row)
+    except KeyboardInterrupt:
+        stop.set()
+    return 0
+
+
+def _describe_event(event: object) -> str:
+    message = getattr(event, "message", None) or getattr(event, "detail", "")
+    return f"{type(event).__name__}: {message}" if message else repr(event)
+
+
+def _cmd_devices(args: argparse.Namespace, settings: Settings) -> int:
+    from agent_assist.speech.sources.capture import list_devices
+
+    devices = list_devices()
+    for kind, loopback in (("Microphones (agent side)", False), ("Loopback (customer side)", True)):
+        print(f"{kind}:")
+        for device in (d for d in devices if d.loopback == loopback):
+            print(f"  {device.id}  —  {device.name}")
+    return 0
+
+
+def _cmd_eval_asr(args: argparse.Namespace, settings: Settings) -> int:
+    from agent_assist.call_sources import engine_loader, speech_options
+    from agent_assist.speech.asr_eval import score_folder
+
+    scores = []
+    options = speech_options(settings)
+    for score in score_folder(
+        args.dir, engine_loader(settings.asr, paths.models_dir()), options, args.lang
+    ):
+        scores.append(score)
+        ref = score.reference
+        if args.json:
+            row = {
+                "file": str(ref.file.relative_to(args.dir)),
+                "lang": ref.lang,
+                "human_reference": ref.is_human,
+                "error_rate": round(score.error_rate, 4),
+                "errors": score.errors,
+                "length": score.length,
+                "rtf": round(score.real_time_factor, 3),
+                "reference": ref.text,
+                "hypothesis": score.hypothesis,
+            }
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+        else:
+            unit = "CER" if ref.lang == "zh" else "WER"
+            mark = "" if ref.is_human else "  (reference not human-made)"
+            rate, rtf = score.error_rate, score.real_time_factor
+            print(f"{unit} {rate:6.1%}  RTF {rtf:.2f}  {ref.file.name}{mark}")
+    for lang in sorted({s.reference.lang for s in scores}):
+        human = [s for s in scores if s.reference.lang == lang and s.reference.is_human]
+        if human:
+            rate = sum(s.errors for s in human) / max(1, sum(s.length for s in human))
+            unit = "CER" if lang == "zh" else "WER"
+            print(f"{lang}: {unit} {rate:.1%} over {len(human)} files with human references")
+    return 0
 
 
 def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -120,12 +255,13 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
+    from agent_assist.call_sources import open_replay
     from agent_assist.headless import HeadlessReplay
-    from agent_assist.replay_source import open_replay
     from agent_assist.services import load_services
 
     services = load_services(settings.retrieval, paths.models_dir())
-    source = open_replay(args.file, settings.asr, paths.models_dir(), realtime=args.realtime)
+    terms = services.pack.manifest.terms
+    source = open_replay(args.file, settings, paths.models_dir(), args.realtime, terms)
     replay = HeadlessReplay(services.retriever, settings.retrieval.debounce_ms / 1000)
     for report in replay.run(source):
         row = report.as_json()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import tomllib
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -23,9 +24,45 @@ class _Section(BaseModel):
 
 
 class AsrSettings(_Section):
+    # "local": Vosk in this process; "remote": a vosk-server (pool) at remote_url.
+    engine: Literal["local", "remote"] = "local"
     # A model name installed with `agent-assist models install`, or a path to a model folder.
     model: str = "vosk-model-small-cn-0.22"
-    block_ms: int = Field(100, ge=20, le=500)
+    remote_url: str = "ws://127.0.0.1:2700"
+    remote_token: SecretStr | None = None  # sent as a bearer token to a load balancer
+    # Most audio handed to the recognizer at once, and audio time between partial results.
+    block_ms: int = Field(400, ge=20, le=2000)
+    partial_interval_ms: int = Field(100, ge=20, le=2000)
+    # Audio queued per side before a live source starts dropping audio (recognition stalled).
+    max_backlog_s: float = Field(20.0, ge=1.0, le=600.0)
+    # Normalise Chinese numbers to digits and correct near-miss pack terms in results.
+    normalize_numbers: bool = True
+    correct_pack_terms: bool = True
+
+
+class AudioSettings(_Section):
+    """Where a live call's audio comes from."""
+
+    source: Literal["capture", "network"] = "capture"
+    # Device names (or a unique part of one); None is the system default microphone and
+    # the loopback (monitor) of the default speaker, where the softphone plays the customer.
+    microphone: str | None = None
+    loopback: str | None = None
+    swap_channels: bool = False
+    # A side quiet for this long shows a warning (wrong device, muted softphone).
+    silence_warning_s: float = Field(20.0, ge=2.0, le=600.0)
+    # Call timing: a side silent longer than this is a timing signal for guidance.
+    long_silence_s: float = Field(8.0, ge=1.0, le=600.0)
+
+
+class IngestSettings(_Section):
+    """The websocket server a telephony platform streams calls into."""
+
+    host: str = "127.0.0.1"  # loopback unless IT opens it deliberately
+    port: int = Field(8765, ge=0, le=65535)
+    path: str = "/call"
+    token: SecretStr | None = None  # required: the server refuses to start without one
+    max_frame_bytes: int = Field(65_536, ge=1024, le=16 * 1024 * 1024)
 
 
 class RetrievalSettings(_Section):
@@ -57,6 +94,8 @@ class Settings(BaseSettings):
 
     schema_version: int = 1
     asr: AsrSettings = AsrSettings()
+    audio: AudioSettings = AudioSettings()
+    ingest: IngestSettings = IngestSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     ui: UiSettings = UiSettings()
 

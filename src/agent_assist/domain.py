@@ -41,6 +41,8 @@ class Transcript:
     emitted_ns: int
     words: tuple[Word, ...] = ()
     asr_ms: float | None = None
+    # What the recognizer said before numbers and pack terms were normalised ("" if unchanged).
+    raw_text: str = ""
 
 
 @dataclass(frozen=True, slots=True)

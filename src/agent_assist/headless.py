@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from agent_assist.domain import Query, RetrievalResult, Speaker, Transcript
 from agent_assist.retrieval.retriever import Retriever
-from agent_assist.speech.replay import TranscriptSource
+from agent_assist.speech.events import LevelReading, SpeechStats
+from agent_assist.speech.replay import CallSource
 
 
 @dataclass
@@ -64,11 +65,17 @@ class HeadlessReplay:
         self._retriever = retriever
         self._debounce_s = debounce_s
         self._seq = 0
+        self.speech_stats: SpeechStats | None = None
+        self.other_events: list[object] = []
+        # Called with every event that is not a transcript or a level reading.
+        self.on_event: Callable[[object], None] | None = None
 
-    def run(self, source: TranscriptSource) -> Iterator[UtteranceReport]:
+    def run(
+        self, source: CallSource, stop: threading.Event | None = None
+    ) -> Iterator[UtteranceReport]:
         pending: dict[str, UtteranceReport] = {}
         last_query_s: dict[str, float] = {}
-        for transcript in source.transcripts(threading.Event()):
+        for transcript in self._transcripts(source, stop or threading.Event()):
             report = pending.setdefault(
                 transcript.utterance_id, UtteranceReport(transcript=transcript, result=None)
             )
@@ -78,6 +85,17 @@ class HeadlessReplay:
             if transcript.is_final:
                 del pending[transcript.utterance_id]
                 yield report
+
+    def _transcripts(self, source: CallSource, stop: threading.Event) -> Iterator[Transcript]:
+        for event in source.events(stop):
+            if isinstance(event, Transcript):
+                yield event
+            elif isinstance(event, SpeechStats):
+                self.speech_stats = event
+            elif not isinstance(event, LevelReading):  # meters matter only on screen
+                self.other_events.append(event)
+                if self.on_event is not None:
+                    self.on_event(event)
 
     def _maybe_query(
         self, report: UtteranceReport, transcript: Transcript, last_query_s: dict[str, float]

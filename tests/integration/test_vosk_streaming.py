@@ -1,4 +1,5 @@
-"""The real Vosk runtime (Korean small model from PyPI) on real recordings.
+"""File replay through the real Vosk runtime (Korean small model from PyPI), one recognizer
+thread per side, exactly as a live call runs (``LiveSpeech``).
 
 The Korean model cannot transcribe Mandarin; these tests check streaming, results and timing.
 """
@@ -8,16 +9,18 @@ from __future__ import annotations
 import threading
 import time
 import wave
-from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pytest
+import soundfile
 
-from agent_assist.domain import Speaker
+from agent_assist.domain import Speaker, Transcript
 from agent_assist.errors import ModelMissingError
-from agent_assist.speech.recognizer import load_vosk_model
-from agent_assist.speech.replay import WavReplay
+from agent_assist.speech.events import SourceState, SourceStatus, SpeechStats
+from agent_assist.speech.live import LiveSpeech, SpeechOptions
+from agent_assist.speech.recognizer import LocalVoskEngine, load_vosk_model
+from agent_assist.speech.sources.file import FileSource
 from tests.conftest import shared_asset
 
 pytestmark = pytest.mark.slow
@@ -26,6 +29,25 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def vosk_model(korean_vosk_model_dir: Path) -> object:
     return load_vosk_model(korean_vosk_model_dir)
+
+
+def _events(
+    path: Path,
+    model: object,
+    realtime: bool = False,
+    stop: threading.Event | None = None,
+    options: SpeechOptions | None = None,
+) -> list[object]:
+    speech = LiveSpeech(
+        FileSource(path, realtime=realtime),
+        lambda: LocalVoskEngine(model),
+        options or SpeechOptions(),
+    )
+    return list(speech.events(stop or threading.Event()))
+
+
+def _transcripts(events: list[object]) -> list[Transcript]:
+    return [e for e in events if isinstance(e, Transcript)]
 
 
 def _duration(path: Path) -> float:
@@ -40,9 +62,7 @@ def test_stream_gives_partials_then_finals_with_word_times(
     vosk_model: object, recording: str
 ) -> None:
     path = shared_asset(f"speech/{recording}")
-    events = list(
-        WavReplay(path, lambda: vosk_model, realtime=False).transcripts(threading.Event())
-    )
+    events = _transcripts(_events(path, vosk_model))
     finals = [e for e in events if e.is_final]
     assert finals, "no final result"
     assert any(not e.is_final for e in events), "no partial results"
@@ -60,9 +80,7 @@ def test_stream_gives_partials_then_finals_with_word_times(
 
 def test_partials_of_an_utterance_share_its_id(vosk_model: object) -> None:
     path = shared_asset("speech/zh/TEST_MEETING_T0000000001_S00000.wav")
-    events = list(
-        WavReplay(path, lambda: vosk_model, realtime=False).transcripts(threading.Event())
-    )
+    events = _transcripts(_events(path, vosk_model))
     first_final = next(i for i, e in enumerate(events) if e.is_final)
     assert {e.utterance_id for e in events[: first_final + 1]} == {events[first_final].utterance_id}
 
@@ -70,9 +88,14 @@ def test_partials_of_an_utterance_share_its_id(vosk_model: object) -> None:
 def test_recognition_keeps_up_with_real_time(vosk_model: object) -> None:
     path = shared_asset("speech/zh/wenet_gpu_long.wav")
     started = time.perf_counter()
-    list(WavReplay(path, lambda: vosk_model, realtime=False).transcripts(threading.Event()))
+    events = _events(path, vosk_model)
     real_time_factor = (time.perf_counter() - started) / _duration(path)
     assert real_time_factor < 1.0
+    stats = next(e for e in events if isinstance(e, SpeechStats))
+    (channel,) = stats.channels
+    assert channel.audio_s == pytest.approx(_duration(path), abs=0.05)
+    assert 0 < channel.real_time_factor < 1.0
+    assert channel.dropped_audio_s == 0
 
 
 def test_stereo_call_gives_each_speaker_their_own_recognizer(
@@ -90,9 +113,7 @@ def test_stereo_call_gives_each_speaker_their_own_recognizer(
         w.setsampwidth(2)
         w.setframerate(16_000)
         w.writeframes(np.stack([left, right], axis=1).astype("<i2").tobytes())
-    events = list(
-        WavReplay(stereo, lambda: vosk_model, realtime=False).transcripts(threading.Event())
-    )
+    events = _transcripts(_events(stereo, vosk_model))
     finals = {s: [e for e in events if e.is_final and e.speaker is s] for s in Speaker}
     agent_end = len(agent) / 16_000
     assert finals[Speaker.AGENT] and finals[Speaker.CUSTOMER]
@@ -104,9 +125,11 @@ def test_stopping_a_realtime_replay_keeps_what_was_said(vosk_model: object) -> N
     path = shared_asset("speech/en/librispeech-1995-1837-0001.wav")
     stop = threading.Event()
     threading.Timer(3.0, stop.set).start()
-    events = list(WavReplay(path, lambda: vosk_model, realtime=True).transcripts(stop))
-    assert events[-1].is_final and events[-1].text
-    assert events[-1].end_s < _duration(path)
+    events = _events(path, vosk_model, realtime=True, stop=stop)
+    finals = [e for e in _transcripts(events) if e.is_final]
+    assert finals and finals[-1].text
+    assert finals[-1].end_s < _duration(path)
+    assert any(isinstance(e, SourceStatus) and e.state is SourceState.ENDED for e in events)
 
 
 def test_missing_model_folder_says_how_to_install(tmp_path: Path) -> None:
@@ -119,10 +142,30 @@ def _read(path: Path) -> np.ndarray:
         return np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
 
 
-def test_replay_factory_loads_the_model_lazily(korean_vosk_model_dir: Path) -> None:
-    replay = WavReplay(
-        shared_asset("speech/zh/IT0011W0001.wav"),
-        partial(load_vosk_model, korean_vosk_model_dir),
-        realtime=False,
-    )
-    assert any(e.is_final for e in replay.transcripts(threading.Event()))
+def test_engine_is_loaded_on_the_call_thread_when_the_call_starts(
+    korean_vosk_model_dir: Path,
+) -> None:
+    loaded_on: list[str] = []
+
+    def load() -> LocalVoskEngine:
+        loaded_on.append(threading.current_thread().name)
+        return LocalVoskEngine(load_vosk_model(korean_vosk_model_dir))
+
+    speech = LiveSpeech(FileSource(shared_asset("speech/zh/IT0011W0001.wav"), False), load)
+    assert not loaded_on
+    events = list(speech.events(threading.Event()))
+    assert loaded_on == [threading.current_thread().name]
+    assert any(isinstance(e, Transcript) and e.is_final for e in events)
+
+
+def test_flac_and_8k_telephone_audio_are_resampled_for_the_model(
+    vosk_model: object, tmp_path: Path
+) -> None:
+    """A FLAC file at 8 kHz (telephone rate) gives the same kind of result as the 16 kHz WAV."""
+    samples, rate = soundfile.read(str(shared_asset("speech/en/vosk_test.wav")), dtype="int16")
+    flac = tmp_path / "tel.flac"
+    soundfile.write(str(flac), samples[::2], rate // 2)  # crude 8 kHz; good enough for the path
+    events = _events(flac, vosk_model)
+    stats = next(e for e in events if isinstance(e, SpeechStats))
+    assert stats.channels[0].audio_s == pytest.approx(len(samples) / rate, abs=0.05)
+    assert any(t.is_final and t.text for t in _transcripts(events))

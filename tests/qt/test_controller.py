@@ -45,7 +45,7 @@ class ListSource:
         self._texts = texts
         self._gap_s = gap_s
 
-    def transcripts(self, stop: threading.Event) -> Iterator[Transcript]:
+    def events(self, stop: threading.Event) -> Iterator[Transcript]:
         for text, final in self._texts:
             if stop.wait(self._gap_s):
                 return

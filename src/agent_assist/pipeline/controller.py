@@ -14,7 +14,8 @@ from agent_assist.errors import AgentAssistError
 from agent_assist.inbox import LatestOnly
 from agent_assist.pipeline.workers import LoadServicesTask, RetrievalWorker, TranscriptWorker
 from agent_assist.services import AssistServices
-from agent_assist.speech.replay import TranscriptSource
+from agent_assist.speech.events import SourceState, SourceStatus
+from agent_assist.speech.replay import CallSource
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,8 @@ class AssistController(QObject):
         load_progress(str, float): what is loading and how far along.
         services_loaded(AssistServices): models and pack are ready.
         transcript_updated(Transcript): every partial and final, both speakers.
+        speech_event(SpeechEvent): levels, side warnings, timing signals, source state.
+        source_failed(SourceStatus): the device or stream broke; ``reconnect()`` retries.
         suggestions_updated(RetrievalResult): fresh, non-empty cards for a customer utterance.
         error_raised(AgentAssistError): something the user should know about.
     """
@@ -44,6 +47,8 @@ class AssistController(QObject):
     load_progress = Signal(str, float)
     services_loaded = Signal(object)
     transcript_updated = Signal(object)
+    speech_event = Signal(object)
+    source_failed = Signal(object)
     suggestions_updated = Signal(object)
     error_raised = Signal(object)
 
@@ -59,6 +64,7 @@ class AssistController(QObject):
         # Each running thread with its worker: both stay referenced until the thread ends.
         self._threads: list[tuple[QThread, QObject]] = []
         self._call_worker: TranscriptWorker | None = None
+        self._last_source: Callable[[], CallSource] | None = None
         self._throttle = QTimer(self)
         self._throttle.setObjectName("partial-throttle")
         self._throttle.setSingleShot(True)
@@ -91,17 +97,24 @@ class AssistController(QObject):
         self.error_raised.emit(error)
 
     # -- calls ---------------------------------------------------------------------------
-    def start_call(self, open_source: Callable[[], TranscriptSource]) -> None:
+    def start_call(self, open_source: Callable[[], CallSource]) -> None:
         """Start a call from a source factory; the factory runs in the call thread."""
         if self.state is not CallState.READY:
             raise RuntimeError(f"cannot start a call while {self.state}")
+        self._last_source = open_source
         worker = TranscriptWorker(open_source)
         worker.transcript_ready.connect(self._on_call_transcript_ready)
+        worker.speech_event.connect(self._on_call_speech_event)
         worker.failed.connect(self._on_worker_failed)
         worker.finished.connect(self._on_call_finished)
         self._call_worker = worker
         self._start_thread("call-source", worker)
         self._set_state(CallState.IN_CALL)
+
+    def reconnect(self) -> None:
+        """Open the last call source again (after a dropped device or stream)."""
+        if self._last_source is not None and self.state is CallState.READY:
+            self.start_call(self._last_source)
 
     def stop_call(self) -> None:
         """Ask the source to stop; ``state_changed(READY)`` follows when it has."""
@@ -121,6 +134,12 @@ class AssistController(QObject):
             self._pending_partial = transcript
             if not self._throttle.isActive():
                 self._throttle.start()
+
+    @Slot(object)
+    def _on_call_speech_event(self, event: object) -> None:
+        self.speech_event.emit(event)
+        if isinstance(event, SourceStatus) and event.state is SourceState.FAILED:
+            self.source_failed.emit(event)
 
     @Slot()
     def _on_throttle_timeout(self) -> None:

@@ -8,12 +8,12 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRunnable, Signal, Slot
 
-from agent_assist.domain import Query
+from agent_assist.domain import Query, Transcript
 from agent_assist.errors import AgentAssistError
 from agent_assist.inbox import LatestOnly, MailboxClosed
 from agent_assist.retrieval.retriever import Retriever
 from agent_assist.services import AssistServices
-from agent_assist.speech.replay import TranscriptSource
+from agent_assist.speech.replay import CallSource
 
 logger = logging.getLogger(__name__)
 
@@ -23,15 +23,17 @@ class TranscriptWorker(QObject):
 
     Signals:
         transcript_ready(Transcript): a partial or final result (emitted from the worker thread).
+        speech_event(SpeechEvent): levels, warnings, timing signals, source state, statistics.
         failed(AgentAssistError): the source could not be opened or broke off.
         finished(): the source ended; everything said so far has been emitted.
     """
 
     transcript_ready = Signal(object)
+    speech_event = Signal(object)
     failed = Signal(object)
     finished = Signal()
 
-    def __init__(self, open_source: Callable[[], TranscriptSource]) -> None:
+    def __init__(self, open_source: Callable[[], CallSource]) -> None:
         super().__init__()
         self._open_source = open_source
         self._stop = threading.Event()
@@ -44,8 +46,11 @@ class TranscriptWorker(QObject):
     def run(self) -> None:
         try:
             source = self._open_source()
-            for transcript in source.transcripts(self._stop):
-                self.transcript_ready.emit(transcript)
+            for event in source.events(self._stop):
+                if isinstance(event, Transcript):
+                    self.transcript_ready.emit(event)
+                else:
+                    self.speech_event.emit(event)
         except AgentAssistError as exc:
             logger.exception("call source failed")
             self.failed.emit(exc)

@@ -88,6 +88,9 @@ class PackManifest(_PackModel):
     owner: str = Field(min_length=1)
     languages: tuple[Language, ...] = Field(min_length=1)
     description: str = ""
+    # Domain terms (product names, 征信, 分期 …) that speech recognition should get right:
+    # near-miss transcriptions are corrected to them by pinyin similarity.
+    terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,7 @@
-"""Read call recordings into per-speaker 16 kHz PCM blocks."""
+"""Read call recordings and convert PCM between rates, for every audio source."""
 
 from __future__ import annotations
 
-import wave
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,58 +13,57 @@ from agent_assist.errors import AudioSourceError
 STEREO_LAYOUT = (Speaker.AGENT, Speaker.CUSTOMER)
 
 
-@dataclass(frozen=True, slots=True)
-class AudioBlock:
-    """A block of 16-bit mono PCM for one speaker, with its place in the call (seconds)."""
+def read_audio(path: Path, swap_channels: bool = False) -> tuple[dict[Speaker, np.ndarray], int]:
+    """Read a WAV or FLAC call recording as int16 samples per speaker, at the file's rate.
 
-    speaker: Speaker
-    pcm: bytes
-    start_s: float
-    end_s: float
+    Mono is the customer; stereo is agent left, customer right (``swap_channels`` flips it).
+    """
+    import soundfile
 
-
-def read_wav(path: Path, target_rate: int) -> dict[Speaker, np.ndarray]:
-    """Read a 16-bit PCM WAV: mono is the customer, stereo is agent left, customer right."""
     try:
-        with wave.open(str(path), "rb") as wav:
-            channels, width, rate = wav.getnchannels(), wav.getsampwidth(), wav.getframerate()
-            frames = wav.readframes(wav.getnframes())
-    except (OSError, wave.Error, EOFError) as exc:
-        raise AudioSourceError(f"Cannot read {path} as a WAV file: {exc}") from exc
-    if width != 2 or channels not in (1, 2):
-        raise AudioSourceError(
-            f"{path}: need 16-bit PCM, mono or stereo; got {8 * width}-bit with {channels} channels"
-        )
-    samples = np.frombuffer(frames, dtype="<i2").reshape(-1, channels)
+        samples, rate = soundfile.read(str(path), dtype="int16", always_2d=True)
+    except (OSError, RuntimeError, soundfile.LibsndfileError) as exc:
+        raise AudioSourceError(f"Cannot read {path} as WAV or FLAC audio: {exc}") from exc
+    channels = samples.shape[1]
+    if channels not in (1, 2):
+        raise AudioSourceError(f"{path}: need mono or stereo audio; it has {channels} channels")
     speakers = (Speaker.CUSTOMER,) if channels == 1 else STEREO_LAYOUT
-    return {
-        speaker: resample(samples[:, i], rate, target_rate) for i, speaker in enumerate(speakers)
-    }
+    if swap_channels and channels == 2:
+        speakers = speakers[::-1]
+    return {s: np.ascontiguousarray(samples[:, i]) for i, s in enumerate(speakers)}, rate
 
 
 def resample(samples: np.ndarray, rate: int, target_rate: int) -> np.ndarray:
-    """Linear-interpolation resampling; enough for speech into a 16 kHz recognizer."""
+    """Resample a whole int16 signal (band-limited, via libsamplerate)."""
     if rate == target_rate or len(samples) == 0:
-        return samples.astype("<i2", copy=False)
-    n_out = round(len(samples) * target_rate / rate)
-    positions = np.linspace(0, len(samples) - 1, n_out)
-    out = np.interp(positions, np.arange(len(samples)), samples.astype(np.float32))
-    return np.clip(np.round(out), -32768, 32767).astype("<i2")
+        return samples.astype(np.int16, copy=False)
+    return StreamResampler(rate, target_rate).feed(samples, last=True)
 
 
-def iter_blocks(
-    channels: dict[Speaker, np.ndarray], rate: int, block_ms: int
-) -> Iterator[AudioBlock]:
-    """Interleave fixed-size blocks of every channel in call-time order."""
-    block = max(1, rate * block_ms // 1000)
-    longest = max(len(s) for s in channels.values())
-    for offset in range(0, longest, block):
-        for speaker, samples in channels.items():
-            chunk = samples[offset : offset + block]
-            if len(chunk):
-                yield AudioBlock(
-                    speaker=speaker,
-                    pcm=chunk.tobytes(),
-                    start_s=offset / rate,
-                    end_s=(offset + len(chunk)) / rate,
-                )
+class StreamResampler:
+    """Resamples an int16 stream chunk by chunk without clicks at chunk borders.
+
+    libsamplerate (package ``samplerate``) rather than soxr: importing soxr's extension
+    beside PySide6 corrupted a refcount and crashed the interpreter at exit (soxr 0.5
+    and 1.1, Python 3.11).
+    """
+
+    def __init__(self, rate: int, target_rate: int) -> None:
+        self.rate = rate
+        self.target_rate = target_rate
+        self._ratio = target_rate / rate
+        self._resampler = None
+        if rate != target_rate:
+            import samplerate
+
+            self._resampler = samplerate.Resampler("sinc_fastest", channels=1)
+
+    def feed(self, samples: np.ndarray, last: bool = False) -> np.ndarray:
+        if self._resampler is None:
+            return samples.astype(np.int16, copy=False)
+        floats = samples.astype(np.float32) / 32768.0
+        out = self._resampler.process(floats, self._ratio, end_of_input=last)
+        return np.clip(np.round(out * 32768.0), -32768, 32767).astype(np.int16)
+
+    def flush(self) -> np.ndarray:
+        return self.feed(np.zeros(0, dtype=np.int16), last=True)

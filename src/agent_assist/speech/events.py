@@ -93,7 +93,10 @@ class ChannelStats:
     blocks: int = 0
     dropped_partials: int = 0
     dropped_audio_s: float = 0.0  # audio discarded because the queue was full
-    block_ms: tuple[float, ...] = field(default=(), repr=False)  # per-block recognizer time
+    # Recent blocks (a bounded window): time inside the recognizer, and from the arrival of
+    # the block's newest audio to its result (queueing included).
+    block_ms: tuple[float, ...] = field(default=(), repr=False)
+    latency_ms: tuple[float, ...] = field(default=(), repr=False)
 
     @property
     def real_time_factor(self) -> float:

@@ -1,28 +1,29 @@
-"""Replay a recorded call (call script or WAV) as a stream of transcripts, in real time or fast."""
+"""The call-source interface, and replay of a call script as a recognizer would produce it."""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any, Protocol
+from collections.abc import Iterator
+from typing import Protocol
 
 from agent_assist.domain import Speaker, Transcript
-from agent_assist.speech.audio import iter_blocks, read_wav
 from agent_assist.speech.call_script import CallScript, ScriptedUtterance
-from agent_assist.speech.recognizer import VOSK_SAMPLE_RATE, VoskRecognizer
-from agent_assist.speech.transcriber import CallTranscriber
+from agent_assist.speech.events import SpeechEvent
 
 # Seconds between partial updates when a call script plays like a recognizer would.
 PARTIAL_STEP_S = 0.3
 
 
-class TranscriptSource(Protocol):
-    """Anything that yields a call's transcripts in call-time order until stopped."""
+class CallSource(Protocol):
+    """Anything that yields a call's speech events (transcripts first of all) until stopped.
 
-    def transcripts(self, stop: threading.Event) -> Iterator[Transcript]:
-        """Yield transcripts; return early when ``stop`` is set."""
+    Implemented by ``ScriptReplay`` (text only) and ``LiveSpeech`` (audio through a
+    recognizer: files, capture devices, network streams).
+    """
+
+    def events(self, stop: threading.Event) -> Iterator[SpeechEvent]:
+        """Yield events in the order they happen; return soon after ``stop`` is set."""
 
 
 class _CallClock:
@@ -49,7 +50,7 @@ class ScriptReplay:
         self._realtime = realtime
         self._speed = speed
 
-    def transcripts(self, stop: threading.Event) -> Iterator[Transcript]:
+    def events(self, stop: threading.Event) -> Iterator[SpeechEvent]:
         clock = _CallClock(self._realtime, self._speed)
         events = sorted(
             (at_s, order, i, text, final)
@@ -87,32 +88,3 @@ def _growing_text(utterance: ScriptedUtterance) -> Iterator[tuple[float, str, bo
         if shown:
             yield at_s, shown, False
     yield utterance.end, utterance.text, True
-
-
-class WavReplay:
-    """Streams a WAV file through Vosk, one recognizer per channel over one shared model."""
-
-    def __init__(
-        self,
-        path: Path,
-        model_loader: Callable[[], Any],
-        realtime: bool = True,
-        block_ms: int = 100,
-    ) -> None:
-        self._path = path
-        self._model_loader = model_loader
-        self._realtime = realtime
-        self._block_ms = block_ms
-
-    def transcripts(self, stop: threading.Event) -> Iterator[Transcript]:
-        channels = read_wav(self._path, VOSK_SAMPLE_RATE)
-        model = self._model_loader()
-        transcriber = CallTranscriber({s: VoskRecognizer(model) for s in channels})
-        clock = _CallClock(self._realtime)
-        for block in iter_blocks(channels, VOSK_SAMPLE_RATE, self._block_ms):
-            if not clock.wait_until(block.end_s, stop):
-                break  # keep what was said so far: flush below
-            transcript = transcriber.feed(block)
-            if transcript is not None:
-                yield transcript
-        yield from transcriber.finish()

@@ -25,6 +25,7 @@ from agent_assist.domain import RetrievalResult, Transcript
 from agent_assist.errors import AgentAssistError
 from agent_assist.pipeline.controller import AssistController, CallState
 from agent_assist.services import AssistServices
+from agent_assist.speech.events import SideWarning, SourceState, SourceStatus
 from agent_assist.ui.style import PANEL_QSS
 from agent_assist.ui.suggestion_cards import SuggestionPanel
 from agent_assist.ui.transcript_view import TranscriptView
@@ -40,11 +41,15 @@ class MainWindow(QMainWindow):
 
     Signals:
         replay_requested(Path): the agent chose a call file to replay.
+        live_requested(): the agent wants to take a live call (capture or network stream).
+        reconnect_requested(): retry the source that dropped.
         stop_requested(): the agent pressed stop.
         cards_rendered(RetrievalResult, float): cards are on screen; ms since the transcript.
     """
 
     replay_requested = Signal(Path)
+    live_requested = Signal()
+    reconnect_requested = Signal()
     stop_requested = Signal()
     cards_rendered = Signal(object, float)
 
@@ -68,6 +73,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(6)
         layout.addLayout(self._build_header())
+        layout.addLayout(self._build_source_banner())
         self.progress = QProgressBar(maximum=100, textVisible=False, fixedHeight=4)
         layout.addWidget(self.progress)
 
@@ -92,6 +98,10 @@ class MainWindow(QMainWindow):
         self.state_label = QLabel()
         self.state_label.setObjectName("sectionTitle")
         header.addWidget(self.state_label, 1)
+        self.live_button = QPushButton("接入通话")
+        self.live_button.setAccessibleName("接入实时通话 Take a live call")
+        self.live_button.setToolTip("Listen to the microphone and the softphone (or the stream)")
+        header.addWidget(self.live_button)
         self.replay_button = QPushButton("回放通话…")
         self.replay_button.setAccessibleName("回放通话文件 Replay a call file")
         self.replay_button.setToolTip("Replay a call script (.yaml) or recording (.wav)")
@@ -100,6 +110,19 @@ class MainWindow(QMainWindow):
         self.stop_button.setAccessibleName("停止 Stop")
         header.addWidget(self.stop_button)
         return header
+
+    def _build_source_banner(self) -> QHBoxLayout:
+        """Audio problems the agent must see: a silent or clipping side, a dropped source."""
+        banner = QHBoxLayout()
+        self.source_banner = QLabel(objectName="sourceBanner", wordWrap=True, visible=False)
+        self.source_banner.setAccessibleName("音频提示 Audio warning")
+        banner.addWidget(self.source_banner, 1)
+        self.reconnect_button = QPushButton("重新连接", visible=False)
+        self.reconnect_button.setAccessibleName("重新连接音频 Reconnect audio")
+        banner.addWidget(self.reconnect_button)
+        self._side_warnings: dict[tuple[str, str], str] = {}
+        self._source_problem = ""
+        return banner
 
     @staticmethod
     def _section(title: str, body: QWidget) -> QWidget:
@@ -120,7 +143,10 @@ class MainWindow(QMainWindow):
         c.transcript_updated.connect(self._on_controller_transcript_updated)
         c.suggestions_updated.connect(self._on_controller_suggestions_updated)
         c.error_raised.connect(self._on_controller_error_raised)
+        c.speech_event.connect(self._on_controller_speech_event)
         self.replay_button.clicked.connect(self._on_replay_clicked)
+        self.live_button.clicked.connect(self.live_requested)
+        self.reconnect_button.clicked.connect(self.reconnect_requested)
         self.stop_button.clicked.connect(self.stop_requested)
         for rank in range(_CARD_SHORTCUTS):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{rank + 1}"), self)
@@ -148,11 +174,16 @@ class MainWindow(QMainWindow):
         }
         self.state_label.setText(labels[state])
         self.replay_button.setEnabled(state is CallState.READY)
+        self.live_button.setEnabled(state is CallState.READY)
+        self.reconnect_button.setEnabled(state is CallState.READY)
         self.stop_button.setEnabled(state is CallState.IN_CALL)
         self.progress.setVisible(state is CallState.LOADING)
         if state is CallState.IN_CALL:
             self.transcript.clear_call()
             self.suggestions.clear_cards()
+            self._side_warnings.clear()
+            self._source_problem = ""
+            self._show_source_banner()
         if self._closing and state is not CallState.IN_CALL:
             self.close()
 
@@ -190,10 +221,37 @@ class MainWindow(QMainWindow):
         self.status.setText(f"⚠ {error}")
         self.status.setToolTip(str(error))
 
+    @Slot(object)
+    def _on_controller_speech_event(self, event: object) -> None:
+        if isinstance(event, SideWarning):
+            key = (event.speaker.value, event.kind.value)
+            if event.active:
+                self._side_warnings[key] = event.message
+            else:
+                self._side_warnings.pop(key, None)
+            self._show_source_banner()
+        elif isinstance(event, SourceStatus):
+            if event.state is SourceState.FAILED:
+                self._source_problem = event.message
+                self.reconnect_button.setVisible(event.reconnectable)
+                self._show_source_banner()
+            elif event.state in (SourceState.CONNECTED, SourceState.WAITING):
+                self.status.setText(f"{self._models_text}\n{event.message}")
+
+    def _show_source_banner(self) -> None:
+        lines = [f"⚠ {m}" for m in (self._source_problem, *self._side_warnings.values()) if m]
+        self.source_banner.setText("\n".join(lines))
+        self.source_banner.setVisible(bool(lines))
+        if not self._source_problem:
+            self.reconnect_button.setVisible(False)
+
     @Slot()
     def _on_replay_clicked(self) -> None:
         file, _ = QFileDialog.getOpenFileName(
-            self, "回放通话 Replay a call", "", "Call script or recording (*.yaml *.yml *.wav)"
+            self,
+            "回放通话 Replay a call",
+            "",
+            "Call script or recording (*.yaml *.yml *.wav *.flac)",
         )
         if file:
             self.replay_requested.emit(Path(file))

@@ -15,6 +15,8 @@ PANEL_QSS = f"""
 QMainWindow, QWidget#central {{ background: #f3f5f8; }}
 QLabel#sectionTitle {{ color: #57606a; font-size: 12px; font-weight: 600; padding: 4px 2px 0 2px; }}
 QLabel#status {{ color: #57606a; font-size: 11px; }}
+QLabel#sourceBanner {{ background: #fff8c5; color: #6f4e00; border: 1px solid #d4a72c;
+    border-radius: 6px; padding: 4px 8px; font-size: 13px; font-weight: 600; }}
 QLabel#context {{ color: #57606a; font-size: 12px; padding: 0 2px; }}
 QLabel#empty {{ color: #8c959f; font-size: 13px; padding: 16px; }}
 QFrame#card {{ background: white; border: 1px solid #d0d7de; border-radius: 8px; }}

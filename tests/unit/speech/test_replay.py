@@ -18,7 +18,7 @@ def _script() -> CallScript:
 
 
 def test_script_replay_grows_partials_then_one_final_per_utterance() -> None:
-    events = list(ScriptReplay(_script(), realtime=False).transcripts(threading.Event()))
+    events = list(ScriptReplay(_script(), realtime=False).events(threading.Event()))
     customer = [e for e in events if e.speaker is Speaker.CUSTOMER]
     assert {e.utterance_id for e in customer} == {"customer-0"}
     assert [e.is_final for e in customer][-1] is True
@@ -34,7 +34,7 @@ def test_realtime_replay_paces_and_stops_promptly() -> None:
     replay = ScriptReplay(_script(), realtime=True, speed=1.0)
     started = time.monotonic()
     seen = []
-    for event in replay.transcripts(stop):
+    for event in replay.events(stop):
         seen.append(event)
         if event.is_final:
             stop.set()

@@ -1,0 +1,450 @@
+"""The network ingest server over real sockets: Twilio and PCM calls, auth, limits, bad peers."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import socket
+import threading
+import time
+import wave
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.sync.client import ClientConnection, connect
+
+from agent_assist.domain import Speaker
+from agent_assist.errors import AudioSourceError
+from agent_assist.speech.events import AudioChunk, SourceState, SourceStatus
+from agent_assist.speech.sources.network import NetworkIngestSource
+from tests.conftest import shared_asset
+
+TOKEN = "test-token-0123456789abcdef"
+TIMEOUT_S = 2.0
+START_TIMEOUT_S = 0.5
+FRAME_MS = 20
+STREAM_SID = "MZ00000000000000000000000000000001"
+
+
+class RecordingSink:
+    """Keeps every chunk and status; tests wait on conditions, never on sleeps."""
+
+    def __init__(self) -> None:
+        self.chunks: list[AudioChunk] = []
+        self.statuses: list[SourceStatus] = []
+        self._changed = threading.Condition()
+
+    def push(self, chunk: AudioChunk) -> None:
+        with self._changed:
+            self.chunks.append(chunk)
+            self._changed.notify_all()
+
+    def status(self, status: SourceStatus) -> None:
+        with self._changed:
+            self.statuses.append(status)
+            self._changed.notify_all()
+
+    def wait_for(self, predicate: Callable[[], bool]) -> None:
+        with self._changed:
+            assert self._changed.wait_for(predicate, TIMEOUT_S), self.statuses
+
+    def wait_for_state(self, state: SourceState) -> SourceStatus:
+        self.wait_for(lambda: any(s.state is state for s in self.statuses))
+        return next(s for s in self.statuses if s.state is state)
+
+    def samples(self, speaker: Speaker) -> np.ndarray:
+        parts = [c.samples for c in self.chunks if c.speaker is speaker]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
+
+
+@dataclass
+class RunningSource:
+    source: NetworkIngestSource
+    sink: RecordingSink
+    stop: threading.Event
+    thread: threading.Thread
+    errors: list[BaseException]
+
+    @property
+    def url(self) -> str:
+        assert self.source.url is not None
+        return self.source.url
+
+    def join(self) -> None:
+        self.thread.join(TIMEOUT_S)
+        assert not self.thread.is_alive(), "run() did not return"
+        assert not self.errors
+
+
+def start_source(
+    max_connections: int = 8, start_timeout_s: float = START_TIMEOUT_S
+) -> RunningSource:
+    source = NetworkIngestSource(
+        TOKEN, max_connections=max_connections, start_timeout_s=start_timeout_s
+    )
+    sink, stop, errors = RecordingSink(), threading.Event(), []
+
+    def run() -> None:
+        try:
+            source.run(sink, stop)
+        except Exception as exc:
+            errors.append(exc)  # join() fails the test even if nobody reads the traceback
+            raise
+
+    thread = threading.Thread(target=run, name="ingest-test", daemon=True)
+    thread.start()
+    assert source.ready.wait(TIMEOUT_S)
+    return RunningSource(source, sink, stop, thread, errors)
+
+
+@pytest.fixture
+def ingest() -> Iterator[RunningSource]:
+    running = start_source()
+    yield running
+    running.stop.set()
+    running.join()
+
+
+def open_client(url: str, token: str | None = TOKEN) -> ClientConnection:
+    headers = {"Authorization": f"Bearer {token}"} if token is not None else None
+    return connect(url, additional_headers=headers, open_timeout=TIMEOUT_S, close_timeout=0.5)
+
+
+def receive_until_closed(ws: ClientConnection) -> None:
+    while True:  # skip anything the server sent before closing; a timeout fails the test
+        ws.recv(timeout=TIMEOUT_S)
+
+
+def close_code_seen(ws: ClientConnection) -> int:
+    """The code of the server's close frame."""
+    with pytest.raises(ConnectionClosed) as info:
+        receive_until_closed(ws)
+    assert info.value.rcvd is not None, "server dropped the connection without a close frame"
+    return info.value.rcvd.code
+
+
+def pcm_header(channels: int = 1, rate: int = 16000, **fields: object) -> str:
+    header = {"type": "start", "format": "pcm_s16le", "sample_rate": rate, "channels": channels}
+    return json.dumps(header | fields)
+
+
+def send_pcm_call(ws: ClientConnection, samples: np.ndarray, rate: int = 16000) -> None:
+    """Send (frames, channels) int16 samples as 20 ms binary frames, then stop."""
+    samples = samples.reshape(len(samples), -1)
+    ws.send(pcm_header(channels=samples.shape[1], rate=rate))
+    step = rate * FRAME_MS // 1000
+    for offset in range(0, len(samples), step):
+        ws.send(samples[offset : offset + step].astype("<i2").tobytes())
+    ws.send('{"type": "stop"}')
+
+
+def good_pcm_call_works(running: RunningSource) -> None:
+    samples = np.arange(-800, 800, dtype=np.int16)
+    with open_client(running.url) as ws:
+        send_pcm_call(ws, samples)
+        assert close_code_seen(ws) == 1000
+    running.sink.wait_for_state(SourceState.ENDED)
+    assert np.array_equal(running.sink.samples(Speaker.CUSTOMER), samples)
+
+
+def read_wav_at_8k(relative: str) -> np.ndarray:
+    with wave.open(str(shared_asset(relative))) as wav:
+        assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (16000, 1, 2)
+        samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
+    pairs = samples[: len(samples) // 2 * 2].astype(np.int32).reshape(-1, 2)
+    return pairs.mean(axis=1).astype(np.int16)  # average, then keep every second sample
+
+
+def ulaw_encode(samples: np.ndarray) -> bytes:
+    """G.711 μ-law encoder (the classic Sun reference algorithm), for test input only."""
+    x = samples.astype(np.int32)
+    sign = np.where(x < 0, 0x80, 0)
+    magnitude = np.minimum(np.abs(x), 32635) + 0x84
+    exponent = sum((magnitude >> 7) >= (1 << e) for e in range(1, 8))
+    mantissa = (magnitude >> (exponent + 3)) & 0x0F
+    return (~(sign | (exponent << 4) | mantissa) & 0xFF).astype(np.uint8).tobytes()
+
+
+def twilio_message(event: str, **body: object) -> str:
+    return json.dumps({"event": event, "sequenceNumber": "1", "streamSid": STREAM_SID} | body)
+
+
+def twilio_start(parameters: dict[str, str] | None = None) -> str:
+    start = {
+        "streamSid": STREAM_SID,
+        "tracks": ["inbound", "outbound"],
+        "mediaFormat": {"encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1},
+        "customParameters": parameters or {},
+    }
+    return twilio_message("start", start=start)
+
+
+def twilio_media(track: str, ulaw: bytes, chunk: int) -> str:
+    payload = base64.b64encode(ulaw).decode("ascii")
+    media = {"track": track, "chunk": str(chunk), "timestamp": str(chunk * 20), "payload": payload}
+    return twilio_message("media", media=media)
+
+
+def correlation(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.corrcoef(a.astype(np.float64), b.astype(np.float64))[0, 1])
+
+
+# --- calls that work ----------------------------------------------------------------------
+
+
+def test_twilio_call_with_real_speech_on_both_tracks(ingest: RunningSource) -> None:
+    customer = read_wav_at_8k("speech/zh/BAC009S0764W0121.wav")
+    agent = customer[::-1].copy()  # a different signal, so a swapped track would show
+    step = 8000 * FRAME_MS // 1000
+    with open_client(ingest.url, token=None) as ws:  # Twilio sends the token in 'start'
+        ws.send(json.dumps({"event": "connected", "protocol": "Call", "version": "1.0.0"}))
+        ws.send(twilio_start({"token": TOKEN, "agent_id": "42"}))
+        for n, offset in enumerate(range(0, len(customer), step)):
+            ws.send(twilio_media("inbound", ulaw_encode(customer[offset : offset + step]), n))
+            ws.send(twilio_media("outbound", ulaw_encode(agent[offset : offset + step]), n))
+        ws.send(twilio_message("mark", mark={"name": "greeting"}))
+        ws.send(twilio_message("stop", stop={"callSid": "CA1"}))
+        assert close_code_seen(ws) == 1000
+    ended = ingest.sink.wait_for_state(SourceState.ENDED)
+    assert ended.reconnectable
+    assert STREAM_SID in ingest.sink.wait_for_state(SourceState.CONNECTED).message
+    assert {c.rate for c in ingest.sink.chunks} == {8000}
+    for speaker, original in [(Speaker.CUSTOMER, customer), (Speaker.AGENT, agent)]:
+        received = ingest.sink.samples(speaker)
+        assert received.dtype == np.int16 and len(received) == len(original)
+        assert correlation(received, original) > 0.9
+    ingest.join()  # one run() serves one call
+
+
+def test_pcm_mono_call_goes_to_the_customer(ingest: RunningSource) -> None:
+    good_pcm_call_works(ingest)
+    assert ingest.sink.samples(Speaker.AGENT).size == 0
+    assert [s.state for s in ingest.sink.statuses] == [
+        SourceState.WAITING,
+        SourceState.CONNECTED,
+        SourceState.ENDED,
+    ]
+
+
+@pytest.mark.parametrize("speakers", [None, ["customer", "agent"]])
+def test_pcm_stereo_call_is_split_by_speakers(
+    ingest: RunningSource, speakers: list[str] | None
+) -> None:
+    left = np.arange(0, 4800, dtype=np.int16)
+    right = -left
+    with open_client(ingest.url) as ws:
+        ws.send(pcm_header(channels=2, rate=48000, **({"speakers": speakers} if speakers else {})))
+        ws.send(np.column_stack([left, right]).astype("<i2").tobytes())
+        ws.send('{"type": "stop"}')
+        assert close_code_seen(ws) == 1000
+    ingest.sink.wait_for_state(SourceState.ENDED)
+    first, second = (
+        (Speaker.CUSTOMER, Speaker.AGENT) if speakers else (Speaker.AGENT, Speaker.CUSTOMER)
+    )
+    assert np.array_equal(ingest.sink.samples(first), left)
+    assert np.array_equal(ingest.sink.samples(second), right)
+    assert {c.rate for c in ingest.sink.chunks} == {48000}
+
+
+def test_token_in_pcm_header_replaces_the_authorization_header(ingest: RunningSource) -> None:
+    with open_client(ingest.url, token=None) as ws:
+        ws.send(pcm_header(token=TOKEN))
+        ws.send('{"type": "stop"}')
+        assert close_code_seen(ws) == 1000
+    ingest.sink.wait_for_state(SourceState.ENDED)
+
+
+def test_clean_close_without_stop_ends_the_call(ingest: RunningSource) -> None:
+    with open_client(ingest.url) as ws:
+        ws.send(pcm_header())
+        ws.send(b"\x01\x00")
+    assert ingest.sink.wait_for_state(SourceState.ENDED).reconnectable
+    ingest.join()
+
+
+def test_peer_dropping_mid_call_fails_and_keeps_the_audio(ingest: RunningSource) -> None:
+    with open_client(ingest.url) as ws:
+        ws.send(pcm_header())
+        ws.send(np.ones(160, dtype="<i2").tobytes())
+        ingest.sink.wait_for(lambda: len(ingest.sink.chunks) == 1)
+        ws.socket.shutdown(socket.SHUT_RDWR)  # no close frame: the network dropped us
+    failed = ingest.sink.wait_for_state(SourceState.FAILED)
+    assert failed.reconnectable and "1006" in failed.message
+    assert ingest.sink.samples(Speaker.CUSTOMER).size == 160
+    ingest.join()
+
+
+def test_stop_returns_promptly_and_closes_the_call(ingest: RunningSource) -> None:
+    port = ingest.source.port
+    assert port is not None
+    with (
+        open_client(ingest.url) as ws,
+        open_client(ingest.url, token=None) as waiting,
+        socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT_S),  # mid-handshake
+    ):
+        ws.send(pcm_header())
+        ingest.sink.wait_for_state(SourceState.CONNECTED)
+        started = time.monotonic()
+        ingest.stop.set()
+        ingest.join()
+        assert time.monotonic() - started < 0.5
+        assert close_code_seen(ws) == 1001
+        assert close_code_seen(waiting) == 1001
+    ended = ingest.sink.statuses[-1]
+    assert ended.state is SourceState.ENDED and not ended.reconnectable
+    assert ingest.source.url is None and not ingest.source.ready.is_set()
+
+
+# --- bad peers: each is closed, and the server still takes the next call --------------------
+
+
+def test_wrong_bearer_token_is_refused_before_upgrading(ingest: RunningSource) -> None:
+    with pytest.raises(InvalidStatus) as info:
+        open_client(ingest.url, token="wrong-token-0123456789abcdef")
+    assert info.value.response.status_code == 401
+    good_pcm_call_works(ingest)
+
+
+def test_wrong_path_is_not_found(ingest: RunningSource) -> None:
+    with pytest.raises(InvalidStatus) as info:
+        open_client(ingest.url.replace("/call", "/other"))
+    assert info.value.response.status_code == 404
+    good_pcm_call_works(ingest)
+
+
+@pytest.mark.parametrize(
+    ("start", "reason"),
+    [
+        (twilio_start(), "missing token"),
+        (twilio_start({"token": "wrong-token-0123456789abcdef"}), "invalid token"),
+        (pcm_header(token="wrong"), "invalid token"),
+    ],
+)
+def test_start_without_a_valid_token_is_closed_1008(
+    ingest: RunningSource, start: str, reason: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with open_client(ingest.url, token=None) as ws:
+        ws.send(start)
+        with pytest.raises(ConnectionClosed) as info:
+            ws.recv(timeout=TIMEOUT_S)
+    assert info.value.rcvd is not None
+    assert (info.value.rcvd.code, info.value.rcvd.reason) == (1008, reason)
+    good_pcm_call_works(ingest)
+    assert reason in caplog.text
+    assert "wrong" not in caplog.text  # tokens never reach the log
+
+
+def test_no_start_message_in_time_is_closed_1008(ingest: RunningSource) -> None:
+    with open_client(ingest.url, token=None) as ws:
+        assert close_code_seen(ws) == 1008
+    good_pcm_call_works(ingest)
+
+
+@pytest.mark.parametrize(
+    ("message", "close_code"),
+    [
+        ('{"event": "start", "start": {', 1007),  # truncated JSON
+        (b'{"event": "\xff\xfe"}', 1007),  # invalid UTF-8 in a text frame
+        (b"\x00\x01" * 160, 1008),  # binary before the header
+        ('{"type": "start", "format": "pcm_s16le"}', 1007),  # incomplete header
+        ('{"event": "hello"}', 1008),
+        ("x" * (64 * 1024 + 1), 1009),  # over max_size
+    ],
+)
+def test_malformed_first_message_is_closed_and_the_server_survives(
+    ingest: RunningSource, message: str | bytes, close_code: int
+) -> None:
+    with open_client(ingest.url) as ws:
+        text = isinstance(message, str) or message.startswith(b"{")
+        ws.send(message, text=text)
+        assert close_code_seen(ws) == close_code
+    assert [s.state for s in ingest.sink.statuses] == [SourceState.WAITING]
+    good_pcm_call_works(ingest)
+
+
+@pytest.mark.parametrize(
+    ("header", "bad", "close_code"),
+    [
+        (pcm_header(), b"\x00\x00\x00", 1007),  # odd byte count
+        (pcm_header(channels=2), b"\x00\x00" * 3, 1007),  # not whole stereo frames
+        (twilio_start(), twilio_media("inbound", b"\xff", 1).replace('"/w=="', '"!!"'), 1007),
+        (pcm_header(), "x" * (64 * 1024 + 1), 1009),
+    ],
+)
+def test_malformed_audio_mid_call_fails_the_call_and_keeps_the_audio(
+    ingest: RunningSource, header: str, bad: str | bytes, close_code: int
+) -> None:
+    with open_client(ingest.url) as ws:
+        ws.send(header)
+        good = (
+            b"\xff\xff" * 4 if header.startswith('{"type"') else twilio_media("inbound", b"\xff", 0)
+        )
+        ws.send(good)
+        ws.send(bad)
+        assert close_code_seen(ws) == close_code
+    failed = ingest.sink.wait_for_state(SourceState.FAILED)
+    assert failed.reconnectable
+    assert len(ingest.sink.chunks) >= 1  # what arrived before the bad frame is kept
+    ingest.join()
+
+
+def test_second_concurrent_call_is_refused_1013(ingest: RunningSource) -> None:
+    with open_client(ingest.url) as first:
+        first.send(pcm_header())
+        ingest.sink.wait_for_state(SourceState.CONNECTED)
+        with open_client(ingest.url) as second:
+            assert close_code_seen(second) == 1013
+        first.send(np.arange(320, dtype="<i2").tobytes())
+        first.send('{"type": "stop"}')
+        assert close_code_seen(first) == 1000
+    ingest.sink.wait_for_state(SourceState.ENDED)
+    assert np.array_equal(ingest.sink.samples(Speaker.CUSTOMER), np.arange(320))
+
+
+def test_flood_of_idle_connections_does_not_block_a_call(ingest: RunningSource) -> None:
+    port = ingest.source.port
+    assert port is not None
+    idle = [socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT_S) for _ in range(50)]
+    try:
+        good_pcm_call_works(ingest)
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+def test_max_connections_counts_upgraded_connections_too() -> None:
+    running = start_source(max_connections=3, start_timeout_s=5.0)
+    try:
+        with contextlib.ExitStack() as stack:
+            waiting = [stack.enter_context(open_client(running.url, token=None)) for _ in range(4)]
+            dropped = [ws for ws in waiting if _is_closed(ws)]
+            assert dropped == [waiting[0]]  # the oldest idle peer goes
+        good_pcm_call_works(running)
+    finally:
+        running.stop.set()
+        running.join()
+
+
+def _is_closed(ws: ClientConnection) -> bool:
+    try:
+        ws.recv(timeout=0.2)
+    except TimeoutError:
+        return False
+    except ConnectionClosed:
+        return True
+    return False
+
+
+def test_a_short_token_is_refused() -> None:
+    with pytest.raises(AudioSourceError, match="token"):
+        NetworkIngestSource("short")
+
+
+def test_a_port_in_use_raises_audio_source_error(ingest: RunningSource) -> None:
+    source = NetworkIngestSource(TOKEN, port=ingest.source.port or 0)
+    with pytest.raises(AudioSourceError, match="Cannot listen"):
+        source.run(RecordingSink(), threading.Event())
