@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import json
 import socket
 import threading
 import time
-import wave
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -22,12 +20,21 @@ from agent_assist.errors import AudioSourceError
 from agent_assist.speech.events import AudioChunk, SourceState, SourceStatus
 from agent_assist.speech.sources.network import NetworkIngestSource
 from tests.conftest import shared_asset
+from tests.support.telephony import (
+    FRAME_MS,
+    STREAM_SID,
+    pcm_header,
+    read_wav_at_8k,
+    send_pcm_call,
+    twilio_media,
+    twilio_message,
+    twilio_start,
+    ulaw_encode,
+)
 
 TOKEN = "test-token-0123456789abcdef"
 TIMEOUT_S = 2.0
 START_TIMEOUT_S = 0.5
-FRAME_MS = 20
-STREAM_SID = "MZ00000000000000000000000000000001"
 
 
 class RecordingSink:
@@ -127,21 +134,6 @@ def close_code_seen(ws: ClientConnection) -> int:
     return info.value.rcvd.code
 
 
-def pcm_header(channels: int = 1, rate: int = 16000, **fields: object) -> str:
-    header = {"type": "start", "format": "pcm_s16le", "sample_rate": rate, "channels": channels}
-    return json.dumps(header | fields)
-
-
-def send_pcm_call(ws: ClientConnection, samples: np.ndarray, rate: int = 16000) -> None:
-    """Send (frames, channels) int16 samples as 20 ms binary frames, then stop."""
-    samples = samples.reshape(len(samples), -1)
-    ws.send(pcm_header(channels=samples.shape[1], rate=rate))
-    step = rate * FRAME_MS // 1000
-    for offset in range(0, len(samples), step):
-        ws.send(samples[offset : offset + step].astype("<i2").tobytes())
-    ws.send('{"type": "stop"}')
-
-
 def good_pcm_call_works(running: RunningSource) -> None:
     samples = np.arange(-800, 800, dtype=np.int16)
     with open_client(running.url) as ws:
@@ -149,44 +141,6 @@ def good_pcm_call_works(running: RunningSource) -> None:
         assert close_code_seen(ws) == 1000
     running.sink.wait_for_state(SourceState.ENDED)
     assert np.array_equal(running.sink.samples(Speaker.CUSTOMER), samples)
-
-
-def read_wav_at_8k(relative: str) -> np.ndarray:
-    with wave.open(str(shared_asset(relative))) as wav:
-        assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (16000, 1, 2)
-        samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
-    pairs = samples[: len(samples) // 2 * 2].astype(np.int32).reshape(-1, 2)
-    return pairs.mean(axis=1).astype(np.int16)  # average, then keep every second sample
-
-
-def ulaw_encode(samples: np.ndarray) -> bytes:
-    """G.711 μ-law encoder (the classic Sun reference algorithm), for test input only."""
-    x = samples.astype(np.int32)
-    sign = np.where(x < 0, 0x80, 0)
-    magnitude = np.minimum(np.abs(x), 32635) + 0x84
-    exponent = sum((magnitude >> 7) >= (1 << e) for e in range(1, 8))
-    mantissa = (magnitude >> (exponent + 3)) & 0x0F
-    return (~(sign | (exponent << 4) | mantissa) & 0xFF).astype(np.uint8).tobytes()
-
-
-def twilio_message(event: str, **body: object) -> str:
-    return json.dumps({"event": event, "sequenceNumber": "1", "streamSid": STREAM_SID} | body)
-
-
-def twilio_start(parameters: dict[str, str] | None = None) -> str:
-    start = {
-        "streamSid": STREAM_SID,
-        "tracks": ["inbound", "outbound"],
-        "mediaFormat": {"encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1},
-        "customParameters": parameters or {},
-    }
-    return twilio_message("start", start=start)
-
-
-def twilio_media(track: str, ulaw: bytes, chunk: int) -> str:
-    payload = base64.b64encode(ulaw).decode("ascii")
-    media = {"track": track, "chunk": str(chunk), "timestamp": str(chunk * 20), "payload": payload}
-    return twilio_message("media", media=media)
 
 
 def correlation(a: np.ndarray, b: np.ndarray) -> float:
@@ -197,7 +151,7 @@ def correlation(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def test_twilio_call_with_real_speech_on_both_tracks(ingest: RunningSource) -> None:
-    customer = read_wav_at_8k("speech/zh/BAC009S0764W0121.wav")
+    customer = read_wav_at_8k(shared_asset("speech/zh/BAC009S0764W0121.wav"))
     agent = customer[::-1].copy()  # a different signal, so a swapped track would show
     step = 8000 * FRAME_MS // 1000
     with open_client(ingest.url, token=None) as ws:  # Twilio sends the token in 'start'
