@@ -169,3 +169,18 @@ def test_flac_and_8k_telephone_audio_are_resampled_for_the_model(
     stats = next(e for e in events if isinstance(e, SpeechStats))
     assert stats.channels[0].audio_s == pytest.approx(len(samples) / rate, abs=0.05)
     assert any(t.is_final and t.text for t in _transcripts(events))
+
+
+def test_a_grammar_limits_recognition_to_its_phrases(vosk_model: object) -> None:
+    """Vosk's run-time grammar (for short command-like answers): only its phrases come out."""
+    path = shared_asset("speech/zh/TEST_MEETING_T0000000001_S00000.wav")
+    free = _transcripts(_events(path, vosk_model))
+    words = sorted({w.text for t in free if t.is_final for w in t.words})
+    grammar = words[:3]
+    speech = LiveSpeech(
+        FileSource(path, realtime=False), lambda: LocalVoskEngine(vosk_model, grammar=grammar)
+    )
+    limited = [e for e in speech.events(threading.Event()) if isinstance(e, Transcript)]
+    said = {w.text for t in limited if t.is_final for w in t.words}
+    assert said, "the grammar's phrases are still recognised"
+    assert said <= {*grammar, "[unk]"}

@@ -157,3 +157,33 @@ def test_stop_call_ends_a_long_source_promptly(qtbot: QtBot, make_controller: ob
     controller.stop_call()
     qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=3000)
     assert time.monotonic() - started < 1.0
+
+
+class DroppingSource:
+    """Says one thing, then its device or stream breaks."""
+
+    def __init__(self) -> None:
+        self.opened = 0
+
+    def events(self, stop: threading.Event) -> Iterator[object]:
+        from agent_assist.speech.events import SourceState, SourceStatus
+
+        self.opened += 1
+        yield Transcript(
+            "customer-0", Speaker.CUSTOMER, "我想还款", True, 0, 1, time.monotonic_ns()
+        )
+        yield SourceStatus(SourceState.FAILED, "headset unplugged", reconnectable=True)
+
+
+def test_a_dropped_source_is_reported_and_reconnect_opens_it_again(
+    qtbot: QtBot, make_controller: object
+) -> None:
+    controller = make_controller(RecordingRetriever())  # type: ignore[operator]
+    source = DroppingSource()
+    with qtbot.waitSignal(controller.source_failed, timeout=5000) as failed:
+        controller.start_call(lambda: source)
+    assert failed.args[0].message == "headset unplugged"
+    qtbot.waitUntil(lambda: controller.state is CallState.READY)
+    with qtbot.waitSignal(controller.source_failed, timeout=5000):
+        controller.reconnect()
+    assert source.opened == 2

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -58,12 +60,26 @@ def load_vosk_model(path: Path) -> Any:
 
 
 class VoskRecognizer:
-    """A ``KaldiRecognizer`` for one channel, sharing a read-only ``vosk.Model``."""
+    """A ``KaldiRecognizer`` for one channel, sharing a read-only ``vosk.Model``.
 
-    def __init__(self, model: Any, sample_rate: int = VOSK_SAMPLE_RATE) -> None:
+    ``grammar`` limits recognition to those phrases (plus ``[unk]``), which small Vosk models
+    allow at run time: right for short command-like answers, wrong for free conversation,
+    where pack terms are instead corrected after recognition (``speech/phrases.py``).
+    """
+
+    def __init__(
+        self,
+        model: Any,
+        sample_rate: int = VOSK_SAMPLE_RATE,
+        grammar: Sequence[str] | None = None,
+    ) -> None:
         import vosk
 
-        self._rec = vosk.KaldiRecognizer(model, sample_rate)
+        if grammar:
+            phrases = json.dumps([*grammar, "[unk]"], ensure_ascii=False)
+            self._rec = vosk.KaldiRecognizer(model, sample_rate, phrases)
+        else:
+            self._rec = vosk.KaldiRecognizer(model, sample_rate)
         self._rec.SetWords(True)
         self._rec.SetPartialWords(True)
         self._last_partial = ""
@@ -93,9 +109,12 @@ class VoskRecognizer:
 class LocalVoskEngine:
     """Recognizers over one ``vosk.Model`` loaded in this process, shared by all channels."""
 
-    def __init__(self, model: Any, name: str = "vosk (local)") -> None:
+    def __init__(
+        self, model: Any, name: str = "vosk (local)", grammar: Sequence[str] | None = None
+    ) -> None:
         self._model = model
         self.name = name
+        self._grammar = grammar
 
     def recognizer(self) -> VoskRecognizer:
-        return VoskRecognizer(self._model)
+        return VoskRecognizer(self._model, grammar=self._grammar)
