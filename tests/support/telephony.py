@@ -80,11 +80,12 @@ def send_twilio_call(
     ws.send(twilio_start(parameters))
     step = 8000 * FRAME_MS // 1000
     longest = max(len(samples) for samples in tracks.values())
+    started = time.monotonic()
     for chunk, offset in enumerate(range(0, longest, step)):
         for track, samples in tracks.items():
             piece = samples[offset : offset + step]
             if len(piece):
                 ws.send(twilio_media(track, ulaw_encode(piece), chunk))
-        if pace_s:
-            time.sleep(pace_s)
+        if pace_s:  # on a fixed schedule, so send time does not make the call drift
+            time.sleep(max(0.0, started + (chunk + 1) * pace_s - time.monotonic()))
     ws.send(twilio_message("stop", stop={"accountSid": "AC0", "callSid": "CA0"}))

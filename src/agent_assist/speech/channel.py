@@ -83,6 +83,7 @@ class ChannelRecognition:
         self._since_partial_s = 0.0
         self._block_ms: deque[float] = deque(maxlen=TIMING_WINDOW)
         self._latency_ms: deque[float] = deque(maxlen=TIMING_WINDOW)
+        self._first_audio_ns = 0
         self.error: Exception | None = None
         self._thread = threading.Thread(target=self._run, name=f"asr-{speaker.value}", daemon=True)
 
@@ -102,7 +103,9 @@ class ChannelRecognition:
                     return
                 while self._queued_s + duration > self._options.max_backlog_s and not self._closed:
                     self._cond.wait(0.1)
-            self._queue.append(_Chunk(samples, rate))
+            chunk = _Chunk(samples, rate)
+            self._first_audio_ns = self._first_audio_ns or chunk.arrived_ns
+            self._queue.append(chunk)
             self._queued_s += duration
             self._cond.notify_all()
 
@@ -125,6 +128,7 @@ class ChannelRecognition:
             blocks=self._blocks,
             dropped_partials=self._dropped_partials,
             dropped_audio_s=self._dropped_audio_s,
+            first_audio_ns=self._first_audio_ns,
             block_ms=tuple(self._block_ms),
             latency_ms=tuple(self._latency_ms),
         )

@@ -93,6 +93,7 @@ class ChannelStats:
     blocks: int = 0
     dropped_partials: int = 0
     dropped_audio_s: float = 0.0  # audio discarded because the queue was full
+    first_audio_ns: int = 0  # time.monotonic_ns() when this side's first audio arrived
     # Recent blocks (a bounded window): time inside the recognizer, and from the arrival of
     # the block's newest audio to its result (queueing included).
     block_ms: tuple[float, ...] = field(default=(), repr=False)
