@@ -216,8 +216,12 @@ def _summarise(kind: str, events: list[object], wall_s: float) -> dict[str, obje
             for e in events
             if isinstance(e, Transcript) and e.is_final and e.speaker is channel.speaker
         ]
+        # Only where audio arrives at the pace it is spoken does this measure anything.
+        paced = kind != "file-fast"
         end_of_speech_ms = [
-            (f.emitted_ns - first_audio[f.speaker] - f.end_s * 1e9) / 1e6 for f in finals if f.words
+            (f.emitted_ns - first_audio[f.speaker] - f.end_s * 1e9) / 1e6
+            for f in finals
+            if f.words and paced
         ]
         sides[channel.speaker.value] = {
             "audio_s": round(channel.audio_s, 2),
