@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -137,7 +138,27 @@ def _add_pack_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore
     psub = pack.add_subparsers(title="pack commands", metavar="ACTION", required=True)
     validate = psub.add_parser("validate", help="check a pack; list every problem with file:line")
     validate.add_argument("path", type=Path)
+    validate.add_argument(
+        "--no-semantic",
+        action="store_true",
+        help="skip the near-duplicate check by meaning (it embeds every question)",
+    )
     validate.set_defaults(handler=_cmd_pack_validate)
+    schema = psub.add_parser("schema", help="write the JSON Schemas of the pack files")
+    schema.add_argument("--out", type=Path, default=Path("."), help="folder (default: here)")
+    schema.set_defaults(handler=_cmd_pack_schema)
+    diff = psub.add_parser("diff", help="what changed between two versions of a pack")
+    diff.add_argument("old", type=Path)
+    diff.add_argument("new", type=Path)
+    diff.set_defaults(handler=_cmd_pack_diff)
+    importer = psub.add_parser(
+        "import", help="make a pack from an FAQ spreadsheet (.csv or .xlsx, one row per entry)"
+    )
+    importer.add_argument("file", type=Path)
+    importer.add_argument("--out", type=Path, required=True, help="pack folder to write")
+    importer.add_argument("--id", default=None, help="pack id (default: from the file name)")
+    importer.add_argument("--owner", default="team lead")
+    importer.set_defaults(handler=_cmd_pack_import)
     build = psub.add_parser("build", help="embed a pack and write its FAISS index")
     build.add_argument("path", type=Path, nargs="?", help="pack folder (default: settings)")
     build.add_argument("--out", type=Path, help="index folder (default: index_root/<pack id>)")
@@ -320,13 +341,75 @@ def _cmd_models_verify(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_pack_validate(args: argparse.Namespace, settings: Settings) -> int:
+    from agent_assist.errors import ModelMissingError
+    from agent_assist.retrieval.embedder import load_embedder
     from agent_assist.retrieval.pack import load_pack
+    from agent_assist.retrieval.pack_lint import lint_pack
 
     pack = load_pack(args.path)
     print(
-        f"{pack.manifest.id} {pack.manifest.version}: OK "
+        f"{pack.manifest.id} {pack.manifest.version}: valid "
         f"({len(pack.entries)} knowledge entries, {len(pack.scripts)} scripts)"
     )
+    embedder = None
+    if not args.no_semantic:
+        retrieval = settings.retrieval
+        try:
+            embedder = load_embedder(retrieval.embedder, paths.models_dir(), retrieval.threads)
+        except ModelMissingError as exc:
+            print(f"(near-duplicates by meaning not checked: {exc})")
+    with _progress_bar(desc="comparing questions", unit="text") as progress:
+        warnings = lint_pack(pack, embedder, progress=progress)
+    for warning in warnings:
+        print(f"warning: {warning}")
+    return 0
+
+
+def _cmd_pack_schema(args: argparse.Namespace, settings: Settings) -> int:
+    from agent_assist.retrieval.pack import json_schemas
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, schema in json_schemas().items():
+        (args.out / name).write_text(
+            json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        print(args.out / name)
+    return 0
+
+
+def _cmd_pack_diff(args: argparse.Namespace, settings: Settings) -> int:
+    from agent_assist.retrieval.pack import load_pack
+    from agent_assist.retrieval.pack_diff import diff_packs
+
+    difference = diff_packs(load_pack(args.old), load_pack(args.new))
+    for line in difference.lines():
+        print(line)
+    if difference.is_empty:
+        print("no changes")
+    return 0
+
+
+def _cmd_pack_import(args: argparse.Namespace, settings: Settings) -> int:
+    from agent_assist.retrieval.pack import MANIFEST_FILE, SCRIPTS_FILE, load_pack
+    from agent_assist.retrieval.pack_import import import_faq, write_knowledge
+
+    entries = import_faq(args.file)
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_knowledge(entries, args.out / "knowledge.yaml")
+    manifest = args.out / MANIFEST_FILE
+    if not manifest.exists():
+        pack_id = args.id or re.sub(r"[^a-z0-9_.-]+", "-", args.file.stem.lower()).strip("-")
+        languages = sorted({e.language for e in entries})
+        manifest.write_text(
+            f"id: {pack_id or 'imported-pack'}\nversion: 0.1.0\ntitle: {args.file.stem}\n"
+            f"owner: {args.owner}\nlanguages: [{', '.join(languages)}]\n",
+            encoding="utf-8",
+        )
+    scripts = args.out / SCRIPTS_FILE
+    if not scripts.exists():
+        scripts.write_text("scripts: []\n", encoding="utf-8")
+    pack = load_pack(args.out)
+    print(f"Wrote {args.out}: {len(pack.entries)} entries from {args.file.name}")
     return 0
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 
@@ -10,7 +12,7 @@ from agent_assist.headless import HeadlessReplay
 from agent_assist.services import AssistServices
 from agent_assist.speech.call_script import load_call_script
 from agent_assist.speech.replay import ScriptReplay
-from tests.conftest import DEMO_CALL, LABELLED_QUERIES
+from tests.conftest import DEMO_CALL, LABELLED_QUERIES, SAMPLE_PACK
 
 pytestmark = pytest.mark.slow
 
@@ -68,3 +70,32 @@ def test_results_are_at_most_top_k_and_above_threshold(services: AssistServices)
     assert all(s.score >= services.retriever.min_score for s in result.suggestions)
     assert len({s.entry_id for s in result.suggestions}) == len(result.suggestions)
     assert result.timings.embed_ms > 0 and result.timings.search_ms > 0
+
+
+def test_validate_flags_entries_that_mean_the_same_under_different_ids(
+    tmp_path: Path, services: AssistServices
+) -> None:
+    """Near-duplicates by meaning, with the real embedder: a reworded copy of an entry."""
+    import shutil
+
+    from agent_assist.retrieval.pack import load_pack
+    from agent_assist.retrieval.pack_lint import lint_pack
+
+    pack = Path(shutil.copytree(SAMPLE_PACK, tmp_path / "pack"))
+    original = load_pack(pack).entries[0]
+    copy = (
+        f"\n  - id: {original.id}-copy\n    topic: {original.topic}\n    title: 复制的条目\n"
+        f"    questions:\n      - {original.questions[0]}呢\n    answer: 另一种说法\n"
+    )
+    with (pack / "knowledge.yaml").open("a", encoding="utf-8") as handle:
+        handle.write(copy)
+    warnings = [str(w) for w in lint_pack(load_pack(pack), services.embedder)]
+    assert any(
+        f"near-duplicate of {original.id}-copy" in w or f"near-duplicate of {original.id}" in w
+        for w in warnings
+    ), warnings
+    assert not [
+        w
+        for w in lint_pack(load_pack(SAMPLE_PACK), services.embedder)
+        if "near-duplicate" in w.message
+    ]

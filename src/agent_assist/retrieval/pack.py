@@ -1,15 +1,24 @@
-"""Script packs: a folder of YAML files (manifest, knowledge entries, scripts), validated."""
+"""Script packs: a folder (or a zip of one) of YAML files: manifest, knowledge, scripts."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from agent_assist.errors import PackValidationError
 
@@ -52,7 +61,7 @@ class _PackModel(BaseModel):
 
 class _Topical(_PackModel):
     id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_.-]*$")
-    topic: str
+    topic: str = Field(json_schema_extra={"enum": list(TOPICS)})
     language: Language = "zh"
     title: str = Field(min_length=1)
 
@@ -64,11 +73,36 @@ class _Topical(_PackModel):
         return value
 
 
+class Link(_PackModel):
+    """Where the agent can read more (the lender's policy page, an internal wiki)."""
+
+    title: str = Field(min_length=1)
+    url: str = Field(pattern=r"^(https?|file)://\S+$")
+
+
 class KnowledgeEntry(_Topical):
-    """An answer to a customer question, with the ways customers ask it."""
+    """An answer to a customer question, with the ways customers ask it.
+
+    ``valid_from`` / ``valid_until`` (inclusive dates) limit when the answer may be shown,
+    e.g. a promotion or a fee rule that changes on a known day.
+    """
 
     questions: tuple[str, ...] = Field(min_length=1)
     answer: str = Field(min_length=1)
+    links: tuple[Link, ...] = ()
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> KnowledgeEntry:
+        if self.valid_from and self.valid_until and self.valid_from > self.valid_until:
+            raise ValueError("valid_from is after valid_until")
+        return self
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
 
 
 class Script(_Topical):
@@ -93,6 +127,34 @@ class PackManifest(_PackModel):
     terms: tuple[str, ...] = ()
 
 
+class KnowledgeFile(_PackModel):
+    """The whole of knowledge.yaml (for the JSON Schema editors validate against)."""
+
+    entries: tuple[KnowledgeEntry, ...]
+
+
+class ScriptsFile(_PackModel):
+    """The whole of scripts.yaml."""
+
+    scripts: tuple[Script, ...]
+
+
+def json_schemas() -> dict[str, dict[str, Any]]:
+    """JSON Schemas of the three pack files, keyed by the schema file name."""
+    models: dict[str, type[BaseModel]] = {
+        "manifest.schema.json": PackManifest,
+        "knowledge.schema.json": KnowledgeFile,
+        "scripts.schema.json": ScriptsFile,
+    }
+    schemas = {}
+    for name, model in models.items():
+        schema = model.model_json_schema()
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["$id"] = f"https://agent-assist.invalid/schema/{name}"
+        schemas[name] = schema
+    return schemas
+
+
 @dataclass(frozen=True)
 class ScriptPack:
     """A validated pack, with the sha256 of each source file (recorded in built indexes)."""
@@ -104,13 +166,53 @@ class ScriptPack:
     file_sha256: dict[str, str]
 
 
+class _PackFiles:
+    """The three files of a pack, from a folder or a zip (at its root or in one folder)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._zip_names: dict[str, str] | None = None
+        if path.is_file():
+            self._zip_names = self._zip_members(path)
+        elif not path.is_dir():
+            raise PackValidationError([f"{path}: no such pack folder or zip"])
+
+    @staticmethod
+    def _zip_members(path: Path) -> dict[str, str]:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = archive.namelist()
+        except (OSError, zipfile.BadZipFile) as exc:
+            raise PackValidationError([f"{path}: not a readable zip: {exc}"]) from exc
+        members = {}
+        for name in names:
+            pure = PurePosixPath(name)
+            if pure.name in PACK_FILES and len(pure.parts) <= 2:
+                members.setdefault(pure.name, name)
+        return members
+
+    def label(self, name: str) -> str:
+        if self._zip_names is None:
+            return str(self.path / name)
+        return f"{self.path}!{self._zip_names.get(name, name)}"
+
+    def read_bytes(self, name: str) -> bytes:
+        if self._zip_names is None:
+            return (self.path / name).read_bytes()
+        if name not in self._zip_names:
+            raise FileNotFoundError(name)
+        with zipfile.ZipFile(self.path) as archive:
+            return archive.read(self._zip_names[name])
+
+
 def load_pack(path: Path) -> ScriptPack:
-    """Load a pack folder; raise ``PackValidationError`` listing every problem at once."""
+    """Load a pack folder or zip; raise ``PackValidationError`` listing every problem."""
+    files = _PackFiles(path)
     problems: list[str] = []
-    manifest_docs = _parse_list(path / MANIFEST_FILE, None, PackManifest, problems)
-    entries = _parse_list(path / KNOWLEDGE_FILE, "entries", KnowledgeEntry, problems)
-    scripts = _parse_list(path / SCRIPTS_FILE, "scripts", Script, problems)
-    _check_unique_ids(path, entries, scripts, problems)
+    manifest_docs = _parse_list(files, MANIFEST_FILE, None, PackManifest, problems)
+    entries = _parse_list(files, KNOWLEDGE_FILE, "entries", KnowledgeEntry, problems)
+    scripts = _parse_list(files, SCRIPTS_FILE, "scripts", Script, problems)
+    _check_unique_ids(files, entries, scripts, problems)
     if problems:
         raise PackValidationError(problems)
     return ScriptPack(
@@ -119,7 +221,7 @@ def load_pack(path: Path) -> ScriptPack:
         entries=tuple(e for e, _ in entries),
         scripts=tuple(s for s, _ in scripts),
         file_sha256={
-            name: hashlib.sha256((path / name).read_bytes()).hexdigest() for name in PACK_FILES
+            name: hashlib.sha256(files.read_bytes(name)).hexdigest() for name in PACK_FILES
         },
     )
 
@@ -128,11 +230,12 @@ M = TypeVar("M", bound=_PackModel)
 
 
 def _parse_list(
-    file: Path, key: str | None, model: type[M], problems: list[str]
+    files: _PackFiles, name: str, key: str | None, model: type[M], problems: list[str]
 ) -> list[tuple[M, int]]:
-    """Validate each item of ``file[key]`` (or the whole file when key is None)."""
+    """Validate each item of ``name[key]`` (or the whole file when key is None)."""
+    file = files.label(name)
     try:
-        text = file.read_text(encoding="utf-8")
+        text = files.read_bytes(name).decode("utf-8")
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except FileNotFoundError:
@@ -183,7 +286,7 @@ def _line_at(node: yaml.Node | None, loc: Sequence[Any]) -> int:
 
 
 def _check_unique_ids(
-    path: Path,
+    files: _PackFiles,
     entries: list[tuple[KnowledgeEntry, int]],
     scripts: list[tuple[Script, int]],
     problems: list[str],
@@ -192,7 +295,7 @@ def _check_unique_ids(
     located = [(e.id, KNOWLEDGE_FILE, line) for e, line in entries]
     located += [(s.id, SCRIPTS_FILE, line) for s, line in scripts]
     for item_id, file, line in located:
-        here = f"{path / file}:{line}"
+        here = f"{files.label(file)}:{line}"
         if item_id in seen:
             problems.append(f"{here}: id: duplicate id {item_id!r} (first at {seen[item_id]})")
         else:
