@@ -39,18 +39,24 @@ def test_demo_call_every_question_gets_a_right_topic_card_on_screen(
     controller, window = build_panel(settings)
     qtbot.addWidget(window)
     window.show()
-    shown: dict[str, str] = {}
+    # The top card on screen for each utterance, whether a partial or the final put it there
+    # (the panel does not redraw when the final confirms the cards a partial brought).
+    on_screen: dict[str, str] = {}
+    final_text: dict[str, str] = {}
     window.cards_rendered.connect(
-        lambda result, _ms: (
-            result.query.is_final
-            and shown.__setitem__(result.query.text, window.suggestions.cards[0].suggestion.topic)
+        lambda result, _ms: on_screen.__setitem__(
+            result.query.utterance_id, window.suggestions.cards[0].suggestion.topic
         )
+    )
+    controller.transcript_updated.connect(
+        lambda t: t.is_final and final_text.__setitem__(t.utterance_id, t.text)
     )
     qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=30_000)
     controller.start_call(partial(ScriptReplay, script, True, DEMO_SPEED))
     qtbot.waitUntil(lambda: controller.state is CallState.IN_CALL)
     qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=60_000)
     assert len(window.transcript.line_texts()) == len(script.utterances)
+    shown = {text: on_screen.get(uid) for uid, text in final_text.items()}
     assert {text: shown.get(text) for text in expected} == expected
     assert window.last_render_ms is not None
     window.close()

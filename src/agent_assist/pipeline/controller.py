@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QThread, QThreadPool, QTimer, Signal, Slot
@@ -13,6 +14,7 @@ from agent_assist.domain import Query, RetrievalResult, Speaker, Transcript
 from agent_assist.errors import AgentAssistError
 from agent_assist.inbox import LatestOnly
 from agent_assist.pipeline.workers import LoadServicesTask, RetrievalWorker, TranscriptWorker
+from agent_assist.retrieval.stability import CardStabilizer
 from agent_assist.services import AssistServices
 from agent_assist.speech.events import SourceState, SourceStatus
 from agent_assist.speech.replay import CallSource
@@ -65,6 +67,7 @@ class AssistController(QObject):
         self._threads: list[tuple[QThread, QObject]] = []
         self._call_worker: TranscriptWorker | None = None
         self._last_source: Callable[[], CallSource] | None = None
+        self._cards = CardStabilizer()
         self._throttle = QTimer(self)
         self._throttle.setObjectName("partial-throttle")
         self._throttle.setSingleShot(True)
@@ -102,6 +105,7 @@ class AssistController(QObject):
         if self.state is not CallState.READY:
             raise RuntimeError(f"cannot start a call while {self.state}")
         self._last_source = open_source
+        self._cards.reset()
         worker = TranscriptWorker(open_source)
         worker.transcript_ready.connect(self._on_call_transcript_ready)
         worker.speech_event.connect(self._on_call_speech_event)
@@ -153,11 +157,15 @@ class AssistController(QObject):
 
     @Slot(object)
     def _on_retrieval_results_ready(self, result: RetrievalResult) -> None:
-        # Older than what is on screen, or nothing good enough: keep the cards as they are.
-        if result.query.seq <= self._shown_seq or not result.suggestions:
+        # Older than what is on screen: drop it. Nothing good enough, the same cards again
+        # or a card that just left the screen: keep the cards as they are (no flicker).
+        if result.query.seq <= self._shown_seq:
+            return
+        shown = self._cards.update(result, time.monotonic())
+        if shown is None:
             return
         self._shown_seq = result.query.seq
-        self.suggestions_updated.emit(result)
+        self.suggestions_updated.emit(shown)
 
     @Slot()
     def _on_call_finished(self) -> None:
