@@ -427,7 +427,8 @@ def _cmd_pack_build(args: argparse.Namespace, settings: Settings) -> int:
     counts = build["counts"]
     print(
         f"Built {out}: {counts['entries']} entries, {counts['scripts']} scripts, "
-        f"{counts['vectors']} vectors, model {build['embedder']['model_id']}, "
+        f"{counts['vectors']} vectors ({counts['vectors_embedded']} embedded, "
+        f"{counts['vectors_reused']} reused), model {build['embedder']['model_id']}, "
         f"{build['build_seconds']} s"
     )
     return 0

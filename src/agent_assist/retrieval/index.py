@@ -24,7 +24,9 @@ logger = logging.getLogger(__name__)
 INDEX_FILE = "index.faiss"
 ITEMS_FILE = "items.jsonl"
 BUILD_FILE = "build.json"
-FORMAT_VERSION = 1
+# Vectors of the last build keyed by text, so a rebuild embeds only what changed.
+VECTORS_FILE = "vectors.npz"
+FORMAT_VERSION = 2
 _EMBED_BATCH = 64
 
 
@@ -39,6 +41,14 @@ class IndexedItem:
     body: str
     language: str
     texts: tuple[str, ...]
+    valid_from: str | None = None  # ISO dates; outside them the entry is not shown
+    valid_until: str | None = None
+
+    def is_valid_on(self, day: str) -> bool:
+        """``day`` is an ISO date; ISO dates compare correctly as strings."""
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,8 @@ def pack_items(pack: ScriptPack) -> list[IndexedItem]:
             e.answer,
             e.language,
             (e.title, *e.questions),
+            e.valid_from.isoformat() if e.valid_from else None,
+            e.valid_until.isoformat() if e.valid_until else None,
         )
         for e in pack.entries
     ]
@@ -98,16 +110,12 @@ def build_index(
     started = time.perf_counter()
     items = pack_items(pack)
     texts = [t for item in items for t in item.texts]
-    vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-    for start in range(0, len(texts), _EMBED_BATCH):
-        batch = texts[start : start + _EMBED_BATCH]
-        vectors[start : start + len(batch)] = embedder.encode(batch)
-        if progress:
-            progress(start + len(batch), len(texts))
+    vectors, reused = _embed_incrementally(texts, embedder, out_dir, progress)
     index = faiss.IndexFlatIP(embedder.dim)
     index.add(vectors)
 
     out_dir.mkdir(parents=True, exist_ok=True)
+    _save_vectors(out_dir, embedder.model_id, texts, vectors)
     faiss.write_index(index, str(out_dir / INDEX_FILE))
     with (out_dir / ITEMS_FILE).open("w", encoding="utf-8") as f:
         for item in items:
@@ -128,6 +136,8 @@ def build_index(
             "vectors": len(texts),
             "entries": len(pack.entries),
             "scripts": len(pack.scripts),
+            "vectors_reused": reused,
+            "vectors_embedded": len(texts) - reused,
         },
         "artefacts_sha256": {
             name: sha256_file(out_dir / name) for name in (INDEX_FILE, ITEMS_FILE)
@@ -140,6 +150,49 @@ def build_index(
     return build
 
 
+def _embed_incrementally(
+    texts: list[str],
+    embedder: Embedder,
+    out_dir: Path,
+    progress: Callable[[int, int], None] | None,
+) -> tuple[np.ndarray, int]:
+    """Vectors for ``texts``, reusing the last build's for texts it already embedded."""
+    previous = _load_vectors(out_dir, embedder.model_id)
+    vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    missing = []
+    for row, text in enumerate(texts):
+        known = previous.get(text)
+        if known is None:
+            missing.append(row)
+        else:
+            vectors[row] = known
+    for start in range(0, len(missing), _EMBED_BATCH):
+        rows = missing[start : start + _EMBED_BATCH]
+        vectors[rows] = embedder.encode([texts[r] for r in rows])
+        if progress:
+            progress(start + len(rows), len(missing))
+    return vectors, len(texts) - len(missing)
+
+
+def _save_vectors(out_dir: Path, model_id: str, texts: list[str], vectors: np.ndarray) -> None:
+    np.savez(
+        out_dir / VECTORS_FILE,
+        model_id=np.array(model_id),
+        texts=np.array(texts, dtype=object).astype(str),
+        vectors=vectors,
+    )
+
+
+def _load_vectors(out_dir: Path, model_id: str) -> dict[str, np.ndarray]:
+    try:
+        with np.load(out_dir / VECTORS_FILE, allow_pickle=False) as saved:
+            if str(saved["model_id"]) != model_id:
+                return {}
+            return dict(zip(saved["texts"].tolist(), saved["vectors"], strict=True))
+    except (OSError, KeyError, ValueError):
+        return {}  # no previous build, or one from an older format: embed everything
+
+
 def read_build(index_dir: Path) -> dict[str, Any] | None:
     """The build manifest, or None when no index has been built there."""
     try:
@@ -149,8 +202,11 @@ def read_build(index_dir: Path) -> dict[str, Any] | None:
 
 
 def is_stale(build: dict[str, Any], pack: ScriptPack) -> bool:
-    """True when the pack files changed since the index was built."""
-    return build.get("pack", {}).get("files_sha256") != pack.file_sha256
+    """True when the pack files changed since the index was built, or its format did."""
+    return (
+        build.get("pack", {}).get("files_sha256") != pack.file_sha256
+        or build.get("format_version") != FORMAT_VERSION
+    )
 
 
 def check_built_with(build: dict[str, Any], embedder: Embedder, index_dir: Path) -> None:

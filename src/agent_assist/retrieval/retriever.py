@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import numpy as np
@@ -73,8 +74,11 @@ class Retriever:
             combined = float(d) + LEXICAL_WEIGHT * lex
             matches.setdefault(position, []).append((combined, float(d), int(vector_id)))
         floor = min((c for m in matches.values() for c, _, _ in m), default=0.0)
+        today = dt.date.today().isoformat()
         ranked = []
         for position, phrasings in matches.items():
+            if not self._index.items[position].is_valid_on(today):
+                continue
             phrasings.sort(reverse=True)
             best_dense = max(d for _, d, _ in phrasings)
             if best_dense < self.min_score:

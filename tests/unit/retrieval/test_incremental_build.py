@@ -1,0 +1,54 @@
+"""Rebuilding a pack's index embeds only the texts that changed (a counting stand-in embedder:
+the real embedders are exercised in tests/integration)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from agent_assist.retrieval.index import build_index, load_index
+from agent_assist.retrieval.pack import load_pack
+from tests.conftest import SAMPLE_PACK
+
+
+class CountingEmbedder:
+    model_id = "counting@1"
+    dim = 8
+    default_min_score = 0.5
+
+    def __init__(self) -> None:
+        self.embedded: list[str] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.embedded += texts
+        rows = np.array([[hash(t) % 97 + i for i in range(self.dim)] for t in texts], "float32")
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_a_rebuild_embeds_only_new_and_changed_texts(tmp_path: Path) -> None:
+    pack_dir = Path(shutil.copytree(SAMPLE_PACK, tmp_path / "pack"))
+    embedder = CountingEmbedder()
+    first = build_index(load_pack(pack_dir), embedder, tmp_path / "index")
+    assert first["counts"]["vectors_embedded"] == first["counts"]["vectors"]
+    entry = load_pack(pack_dir).entries[0]
+    text = (pack_dir / "knowledge.yaml").read_text(encoding="utf-8")
+    text = text.replace(f"      - {entry.questions[0]}\n", "      - 一个全新的问法\n", 1)
+    (pack_dir / "knowledge.yaml").write_text(text, encoding="utf-8")
+    embedder.embedded.clear()
+    second = build_index(load_pack(pack_dir), embedder, tmp_path / "index")
+    assert embedder.embedded == ["一个全新的问法"]
+    assert second["counts"]["vectors_reused"] == second["counts"]["vectors"] - 1
+    loaded = load_index(tmp_path / "index", embedder)
+    row = loaded.vector_text.index("一个全新的问法")
+    assert np.allclose(loaded.faiss_index.reconstruct(row), embedder.encode(["一个全新的问法"])[0])
+
+
+def test_vectors_of_another_model_are_never_reused(tmp_path: Path) -> None:
+    pack = load_pack(SAMPLE_PACK)
+    build_index(pack, CountingEmbedder(), tmp_path / "index")
+    other = CountingEmbedder()
+    other.model_id = "counting@2"
+    build = build_index(pack, other, tmp_path / "index")
+    assert build["counts"]["vectors_reused"] == 0
