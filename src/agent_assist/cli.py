@@ -105,6 +105,24 @@ def _add_eval_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore
     asr.add_argument("--lang", help="only rows of this language (zh, en)")
     asr.add_argument("--json", action="store_true", help="print one JSON object per file")
     asr.set_defaults(handler=_cmd_eval_asr)
+    retrieval = esub.add_parser(
+        "retrieval",
+        help="recall@1/@3 and MRR with 95%% bootstrap intervals: dense, lexical and fused",
+    )
+    retrieval.add_argument(
+        "--sets",
+        default="sample-pack,banking77,bq,atec",
+        help="comma-separated: sample-pack, banking77, bq, atec (default: all)",
+    )
+    retrieval.add_argument(
+        "--assets",
+        type=Path,
+        help="folder with banking77/, bq_corpus/, afqmc/ (default: ../shared/assets/eval)",
+    )
+    retrieval.add_argument("--queries", type=Path, help="labelled queries for the sample pack")
+    retrieval.add_argument("--max-queries", type=int, default=2000, help="per public set")
+    retrieval.add_argument("--json", type=Path, help="also write the report here")
+    retrieval.set_defaults(handler=_cmd_eval_retrieval)
 
 
 def _add_models_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -218,6 +236,71 @@ def _cmd_listen(args: argparse.Namespace, settings: Settings) -> int:
 def _describe_event(event: object) -> str:
     message = getattr(event, "message", None) or getattr(event, "detail", "")
     return f"{type(event).__name__}: {message}" if message else repr(event)
+
+
+def _cmd_eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
+    from agent_assist.retrieval.embedder import load_embedder
+    from agent_assist.retrieval.eval_sets import load_eval_set
+    from agent_assist.retrieval.evaluate import evaluate, index_for_set, sample_pack_set
+    from agent_assist.services import load_services
+
+    retrieval = settings.retrieval
+    assets = args.assets or paths.shared_eval_assets()
+    report = []
+    for name in [n.strip() for n in args.sets.split(",") if n.strip()]:
+        if name == "sample-pack":
+            services = load_services(retrieval, paths.models_dir())
+            embedder, index = services.embedder, services.index
+            queries = args.queries or paths.sample_queries_file()
+            eval_set = sample_pack_set(retrieval.pack, queries)
+        else:
+            embedder = load_embedder(retrieval.embedder, paths.models_dir(), retrieval.threads)
+            eval_set = load_eval_set(name, assets, max_queries=args.max_queries)
+            with _progress_bar(desc=f"indexing {name}", unit="text") as progress:
+                index = index_for_set(eval_set, embedder, paths.cache_dir() / "eval", progress)
+        result = evaluate(eval_set, index, embedder)
+        _print_set_result(result)
+        report.append(_set_result_json(result))
+    if args.json:
+        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+def _print_set_result(result: Any) -> None:
+    print(f"\n{result.eval_set.name}: {result.eval_set.description}")
+    print(f"  {'method':8} {'recall@1':>22} {'recall@3':>22} {'MRR@10':>22}")
+    for m in result.methods:
+        r = m.report
+        print(f"  {m.method:8} {r.recall_at_1!s:>22} {r.recall_at_3!s:>22} {r.mrr!s:>22}")
+    if result.fused_gain is not None:
+        diff, low, high = result.fused_gain
+        verdict = "beats" if low > 0 else ("loses to" if high < 0 else "ties with")
+        print(
+            f"  fused {verdict} {result.better_single} on recall@1: "
+            f"{diff:+.3f} [{low:+.3f}, {high:+.3f}] (paired bootstrap)"
+        )
+
+
+def _set_result_json(result: Any) -> dict[str, Any]:
+    def metric(m: Any) -> dict[str, float]:
+        return {"value": m.value, "low": m.low, "high": m.high}
+
+    return {
+        "set": result.eval_set.name,
+        "description": result.eval_set.description,
+        "documents": len(result.eval_set.documents),
+        "queries": len(result.eval_set.queries),
+        "methods": {
+            m.method: {
+                "recall_at_1": metric(m.report.recall_at_1),
+                "recall_at_3": metric(m.report.recall_at_3),
+                "mrr": metric(m.report.mrr),
+            }
+            for m in result.methods
+        },
+        "fused_minus_better_single_recall_at_1": result.fused_gain,
+        "better_single": result.better_single,
+    }
 
 
 def _cmd_devices(args: argparse.Namespace, settings: Settings) -> int:

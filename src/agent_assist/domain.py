@@ -54,9 +54,11 @@ class Query:
     text: str
     is_final: bool
     emitted_ns: int
+    # The customer's previous sentence, for short follow-ups ("那利息呢"); "" for none.
+    context: str = ""
 
     @classmethod
-    def for_transcript(cls, seq: int, transcript: Transcript) -> Query:
+    def for_transcript(cls, seq: int, transcript: Transcript, context: str = "") -> Query:
         """The query for a transcript; latency keeps counting from the transcript's emission."""
         return cls(
             seq,
@@ -64,6 +66,7 @@ class Query:
             transcript.text,
             transcript.is_final,
             transcript.emitted_ns,
+            context,
         )
 
 

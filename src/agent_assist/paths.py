@@ -59,3 +59,21 @@ def default_index_root() -> Path:
 
 def demo_call_file() -> Path:
     return Path(__file__).resolve().parent / "demo" / "demo_call.yaml"
+
+
+def cache_dir() -> Path:
+    """Rebuildable data (evaluation indexes)."""
+    home = _home_override()
+    return home / "cache" if home else Path(platformdirs.user_cache_dir(APP_NAME))
+
+
+def shared_eval_assets() -> Path:
+    """The public evaluation question sets, beside a source checkout (``../shared``)."""
+    explicit = os.environ.get("AGENT_ASSIST_SHARED_ASSETS")
+    assets = Path(explicit) if explicit else _SOURCE_ROOT.parent / "shared" / "assets"
+    return assets / "eval"
+
+
+def sample_queries_file() -> Path:
+    """The labelled caller phrasings for the sample pack (in a source checkout)."""
+    return _SOURCE_ROOT / "tests" / "data" / "sample_pack_queries.yaml"

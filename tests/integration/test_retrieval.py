@@ -31,9 +31,11 @@ def test_labelled_queries_find_their_topic(services: AssistServices) -> None:
         ]
         top1 += bool(topics) and topics[0] == q["topic"]
         top3 += q["topic"] in topics
-    # Measured 0.911 / 0.967 on 90 queries when written; floors leave room for noise.
-    assert top1 / len(in_scope) >= 0.85
-    assert top3 / len(in_scope) >= 0.93
+    # Cards actually shown (calibrated threshold applied), fused ranking, 184 phrasings of
+    # which 44 carry ASR-style errors: measured 0.755 / 0.859. (The first 90 phrasings alone:
+    # 0.911 / 0.967.) Floors leave room for noise.
+    assert top1 / len(in_scope) >= 0.70
+    assert top3 / len(in_scope) >= 0.82
 
 
 def test_out_of_scope_questions_get_no_card(services: AssistServices) -> None:
@@ -42,7 +44,7 @@ def test_out_of_scope_questions_get_no_card(services: AssistServices) -> None:
         not services.retriever.search(Query(i, "u", q["text"], True, 0)).suggestions
         for i, q in enumerate(out_of_scope)
     )
-    assert rejected / len(out_of_scope) >= 0.85  # measured 14/15 at the calibrated threshold
+    assert rejected / len(out_of_scope) >= 0.75  # measured 30/37 at the calibrated threshold
 
 
 def test_demo_call_every_customer_question_gets_a_right_topic_top_card(

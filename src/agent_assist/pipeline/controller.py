@@ -68,6 +68,7 @@ class AssistController(QObject):
         self._call_worker: TranscriptWorker | None = None
         self._last_source: Callable[[], CallSource] | None = None
         self._cards = CardStabilizer()
+        self._previous_final = ""  # the customer's last sentence: context for follow-ups
         self._throttle = QTimer(self)
         self._throttle.setObjectName("partial-throttle")
         self._throttle.setSingleShot(True)
@@ -106,6 +107,7 @@ class AssistController(QObject):
             raise RuntimeError(f"cannot start a call while {self.state}")
         self._last_source = open_source
         self._cards.reset()
+        self._previous_final = ""
         worker = TranscriptWorker(open_source)
         worker.transcript_ready.connect(self._on_call_transcript_ready)
         worker.speech_event.connect(self._on_call_speech_event)
@@ -153,7 +155,10 @@ class AssistController(QObject):
 
     def _submit(self, transcript: Transcript) -> None:
         self._seq += 1
-        self._inbox.put(Query.for_transcript(self._seq, transcript))
+        context = self._previous_final if self._previous_final != transcript.text else ""
+        self._inbox.put(Query.for_transcript(self._seq, transcript, context))
+        if transcript.is_final:
+            self._previous_final = transcript.text
 
     @Slot(object)
     def _on_retrieval_results_ready(self, result: RetrievalResult) -> None:

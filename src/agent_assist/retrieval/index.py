@@ -16,6 +16,7 @@ from agent_assist import __version__
 from agent_assist.domain import SuggestionKind
 from agent_assist.errors import IndexMismatchError
 from agent_assist.models.install import sha256_file
+from agent_assist.retrieval.bm25 import BM25Index
 from agent_assist.retrieval.embedder import Embedder
 from agent_assist.retrieval.pack import ScriptPack
 
@@ -26,7 +27,8 @@ ITEMS_FILE = "items.jsonl"
 BUILD_FILE = "build.json"
 # Vectors of the last build keyed by text, so a rebuild embeds only what changed.
 VECTORS_FILE = "vectors.npz"
-FORMAT_VERSION = 2
+BM25_FILE = "bm25.npz"
+FORMAT_VERSION = 3
 _EMBED_BATCH = 64
 
 
@@ -60,6 +62,14 @@ class LoadedIndex:
     vector_item: np.ndarray
     vector_text: tuple[str, ...]
     build: dict[str, Any]
+    bm25: BM25Index
+
+    def dense_scores(self, vector: np.ndarray, vector_ids: list[int]) -> np.ndarray:
+        """Inner products of one query vector with stored vectors (lexical-only candidates)."""
+        if not vector_ids:
+            return np.zeros(0, dtype=np.float32)
+        stored = np.vstack([self.faiss_index.reconstruct(i) for i in vector_ids])
+        return stored @ vector
 
     def search(self, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Inner-product search; returns (scores, vector ids) per query row, -1 for none."""
@@ -105,10 +115,27 @@ def build_index(
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Embed every item text and write index, items and ``build.json`` into ``out_dir``."""
+    source = {
+        "id": pack.manifest.id,
+        "version": pack.manifest.version,
+        "files_sha256": pack.file_sha256,
+    }
+    counts = {"entries": len(pack.entries), "scripts": len(pack.scripts)}
+    return build_items_index(pack_items(pack), embedder, out_dir, source, counts, progress)
+
+
+def build_items_index(
+    items: list[IndexedItem],
+    embedder: Embedder,
+    out_dir: Path,
+    source: dict[str, Any],
+    counts: dict[str, int],
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Index any items (a pack's, or an evaluation set's); ``source`` says where they came from."""
     import faiss
 
     started = time.perf_counter()
-    items = pack_items(pack)
     texts = [t for item in items for t in item.texts]
     vectors, reused = _embed_incrementally(texts, embedder, out_dir, progress)
     index = faiss.IndexFlatIP(embedder.dim)
@@ -117,6 +144,7 @@ def build_index(
     out_dir.mkdir(parents=True, exist_ok=True)
     _save_vectors(out_dir, embedder.model_id, texts, vectors)
     faiss.write_index(index, str(out_dir / INDEX_FILE))
+    BM25Index(texts).save(out_dir / BM25_FILE)
     with (out_dir / ITEMS_FILE).open("w", encoding="utf-8") as f:
         for item in items:
             f.write(json.dumps(asdict(item), ensure_ascii=False) + "\n")
@@ -126,27 +154,20 @@ def build_index(
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "build_seconds": round(time.perf_counter() - started, 3),
         "embedder": {"model_id": embedder.model_id, "dim": embedder.dim},
-        "pack": {
-            "id": pack.manifest.id,
-            "version": pack.manifest.version,
-            "files_sha256": pack.file_sha256,
-        },
+        "pack": source,
         "counts": {
+            **counts,
             "items": len(items),
             "vectors": len(texts),
-            "entries": len(pack.entries),
-            "scripts": len(pack.scripts),
             "vectors_reused": reused,
             "vectors_embedded": len(texts) - reused,
         },
         "artefacts_sha256": {
-            name: sha256_file(out_dir / name) for name in (INDEX_FILE, ITEMS_FILE)
+            name: sha256_file(out_dir / name) for name in (INDEX_FILE, ITEMS_FILE, BM25_FILE)
         },
     }
     (out_dir / BUILD_FILE).write_text(json.dumps(build, indent=2), encoding="utf-8")
-    logger.info(
-        "built index for pack %s: %d items, %d vectors", pack.manifest.id, len(items), len(texts)
-    )
+    logger.info("built index for %s: %d items, %d vectors", source["id"], len(items), len(texts))
     return build
 
 
@@ -240,9 +261,10 @@ def load_index(index_dir: Path, embedder: Embedder) -> LoadedIndex:
     items = tuple(_read_items(index_dir / ITEMS_FILE))
     vector_item = np.array([i for i, item in enumerate(items) for _ in item.texts], dtype=np.int64)
     vector_text = tuple(text for item in items for text in item.texts)
-    if len(vector_item) != faiss_index.ntotal:
+    bm25 = BM25Index.load(index_dir / BM25_FILE)
+    if not len(vector_item) == faiss_index.ntotal == len(bm25):
         raise IndexMismatchError(f"{index_dir}: items and index disagree; rebuild the index")
-    return LoadedIndex(faiss_index, items, vector_item, vector_text, build)
+    return LoadedIndex(faiss_index, items, vector_item, vector_text, build, bm25)
 
 
 def _read_items(path: Path) -> list[IndexedItem]:

@@ -1,8 +1,9 @@
 """Keep the panel's cards still: no reordering on every partial, no card pushed twice in a row.
 
 Agents read the top card while the customer is still talking. A result that only shuffles
-the same cards, or brings back a card the agent already had on screen moments ago, costs
-their attention and gains nothing, so it is held back.
+the same cards, or whose partial brings back a card the agent had on screen moments ago,
+costs their attention and gains nothing, so it is held back. A final result always shows
+as ranked.
 """
 
 from __future__ import annotations
@@ -25,24 +26,32 @@ class CardStabilizer:
     replace_margin: float = REPLACE_MARGIN
     cool_down_s: float = COOL_DOWN_S
     _shown: tuple[Suggestion, ...] = ()
+    _shown_utterance: str = ""
     _left_at: dict[str, float] = dataclasses.field(default_factory=dict)
 
     def update(self, result: RetrievalResult, now_s: float) -> RetrievalResult | None:
         if not result.suggestions:
             return None  # nothing good enough: what the agent is reading stays
-        ranked = self._keep_top_unless_clearly_beaten(result.suggestions)
-        if self._cooling_down(ranked[0], now_s):
+        # Partials of the utterance on screen may not unseat its top card by a hair; the final
+        # result is the settled ranking and always shows as ranked.
+        same_utterance = result.query.utterance_id == self._shown_utterance
+        ranked = result.suggestions
+        if same_utterance and not result.query.is_final:
+            ranked = self._keep_top_unless_clearly_beaten(ranked)
+        if not result.query.is_final and self._cooling_down(ranked[0], now_s):
             return None
         if [s.entry_id for s in ranked] == [s.entry_id for s in self._shown]:
             self._shown = ranked
             return None  # same cards, same order: no redraw
         self._remember_leaving(ranked, now_s)
         self._shown = ranked
+        self._shown_utterance = result.query.utterance_id
         return dataclasses.replace(result, suggestions=ranked)
 
     def reset(self) -> None:
         """A new call: nothing on screen, nothing cooling down."""
         self._shown = ()
+        self._shown_utterance = ""
         self._left_at.clear()
 
     def _keep_top_unless_clearly_beaten(

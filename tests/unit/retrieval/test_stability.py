@@ -4,8 +4,10 @@ from agent_assist.domain import Query, RetrievalResult, Suggestion, SuggestionKi
 from agent_assist.retrieval.stability import CardStabilizer
 
 
-def _result(*cards: tuple[str, float]) -> RetrievalResult:
-    query = Query(1, "customer-0", "q", False, 0)
+def _result(
+    *cards: tuple[str, float], utterance: str = "customer-0", final: bool = False
+) -> RetrievalResult:
+    query = Query(1, utterance, "q", final, 0)
     return RetrievalResult(
         query,
         tuple(Suggestion(i, SuggestionKind.ANSWER, "refund", i, "b", s, "m") for i, s in cards),
