@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from agent_assist import paths
 from agent_assist.call_sources import open_live, open_replay
 from agent_assist.config import Settings
 from agent_assist.pipeline.controller import AssistController, CallState
-from agent_assist.services import load_services
+from agent_assist.retrieval.pack_watch import PackWatcher
+from agent_assist.services import AssistServices, load_services
 from agent_assist.ui.main_window import MainWindow
 
 logger = logging.getLogger(__name__)
@@ -90,7 +92,23 @@ def build_panel(
     window.reconnect_requested.connect(controller.reconnect)
     window.stop_requested.connect(controller.stop_call)
     controller.load(partial(load_services, settings.retrieval, paths.models_dir()))
+    if settings.retrieval.reload_check_s > 0:
+        controller.watch_packs(settings.retrieval.reload_check_s, reload_when_changed(settings))
     return controller, window
+
+
+def reload_when_changed(settings: Settings) -> Callable[..., AssistServices | None]:
+    """What the controller runs off the UI thread to pick up edited or replaced packs."""
+    retrieval = settings.retrieval
+    watcher = PackWatcher([retrieval.pack, *retrieval.team_packs])
+
+    def reload(progress: Callable[[str, float], None]) -> AssistServices | None:
+        if not watcher.changed():
+            return None
+        logger.info("pack files changed: reloading")
+        return load_services(retrieval, paths.models_dir(), progress)
+
+    return reload
 
 
 def run_app(settings: Settings, replay: Path | str | None = None, realtime: bool = True) -> int:

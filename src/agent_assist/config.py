@@ -69,6 +69,11 @@ class RetrievalSettings(_Section):
     # A catalog name (`agent-assist models list`) or a path to a sentence-transformers folder.
     embedder: str = "use-multilingual-v3"
     pack: Path = Field(default_factory=paths.sample_pack_dir)
+    # Team packs loaded after the base pack: an entry or script with the same id replaces
+    # the base pack's. Folders or zips.
+    team_packs: tuple[Path, ...] = ()
+    # Seconds between checks for changed pack files (0: never reload while running).
+    reload_check_s: float = Field(5.0, ge=0.0, le=3600.0)
     index_root: Path = Field(default_factory=paths.default_index_root)
     top_k: int = Field(3, ge=1, le=10)
     # None: use the threshold calibrated for the embedder (see retrieval/embedder.py).

@@ -17,7 +17,7 @@ from agent_assist.retrieval.index import (
     load_index,
     read_build,
 )
-from agent_assist.retrieval.pack import ScriptPack, load_pack
+from agent_assist.retrieval.pack import ScriptPack, load_pack, merge_packs
 from agent_assist.retrieval.retriever import Retriever
 
 logger = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def load_services(
     """
     report = progress or (lambda _msg, _frac: None)
     report("Checking script pack", 0.05)
-    pack = load_pack(settings.pack)
+    pack = merge_packs([load_pack(p) for p in (settings.pack, *settings.team_packs)])
     report("Loading embedding model", 0.15)
     embedder = load_embedder(settings.embedder, models_dir, settings.threads)
     index_dir = index_dir_for(settings, pack)

@@ -187,3 +187,59 @@ def test_a_dropped_source_is_reported_and_reconnect_opens_it_again(
     with qtbot.waitSignal(controller.source_failed, timeout=5000):
         controller.reconnect()
     assert source.opened == 2
+
+
+class NamedRetriever(RecordingRetriever):
+    """Answers with a card titled after which pack version it stands for."""
+
+    def __init__(self, version: str) -> None:
+        super().__init__()
+        self.version = version
+
+    def search(self, query: Query) -> RetrievalResult:
+        result = super().search(query)
+        card = result.suggestions[0]
+        renamed = Suggestion(
+            f"{self.version}-{query.seq}", card.kind, card.topic, self.version, "b", 0.9, "m"
+        )
+        return RetrievalResult(query=query, suggestions=(renamed,))
+
+
+def test_a_changed_pack_is_picked_up_during_a_call_without_stopping_it(
+    qtbot: QtBot, make_controller: object
+) -> None:
+    controller = make_controller(NamedRetriever("v1"))  # type: ignore[operator]
+    reloaded: list[object] = []
+
+    def reload(progress: object) -> object:
+        if reloaded:
+            return None  # nothing changed since
+        reloaded.append(True)
+        return FakeServices(NamedRetriever("v2"))
+
+    texts = [(f"问题{i}", True) for i in range(40)]
+    controller.start_call(lambda: ListSource(texts, gap_s=0.05))
+    titles: list[str] = []
+    controller.suggestions_updated.connect(lambda r: titles.append(r.suggestions[0].title))
+    controller.watch_packs(0.2, reload)  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=10_000)
+    assert titles[0] == "v1" and titles[-1] == "v2", titles
+    assert titles.index("v2") > 0
+    assert len(titles) >= 30, "the call went on while the pack was reloaded"
+
+
+def test_a_broken_pack_change_is_reported_and_the_previous_pack_stays(
+    qtbot: QtBot, make_controller: object
+) -> None:
+    controller = make_controller(NamedRetriever("v1"))  # type: ignore[operator]
+
+    def reload(progress: object) -> object:
+        raise AgentAssistError("knowledge.yaml:3: topic: unknown topic")
+
+    with qtbot.waitSignal(controller.error_raised, timeout=5000) as raised:
+        controller.watch_packs(0.05, reload)  # type: ignore[arg-type]
+    assert "previous version stays" in str(raised.args[0])
+    assert "knowledge.yaml:3" in str(raised.args[0])
+    with qtbot.waitSignal(controller.suggestions_updated, timeout=5000) as shown:
+        controller.start_call(lambda: ListSource([("问题", True)]))
+    assert shown.args[0].suggestions[0].title == "v1"

@@ -37,7 +37,7 @@ class AssistController(QObject):
     Signals:
         state_changed(CallState): loading → ready → in_call → ready …
         load_progress(str, float): what is loading and how far along.
-        services_loaded(AssistServices): models and pack are ready.
+        services_loaded(AssistServices): models and pack are ready (again, after a reload).
         transcript_updated(Transcript): every partial and final, both speakers.
         speech_event(SpeechEvent): levels, side warnings, timing signals, source state.
         source_failed(SourceStatus): the device or stream broke; ``reconnect()`` retries.
@@ -74,6 +74,11 @@ class AssistController(QObject):
         self._throttle.setSingleShot(True)
         self._throttle.setInterval(settings.debounce_ms)
         self._throttle.timeout.connect(self._on_throttle_timeout)
+        self._retrieval_worker: RetrievalWorker | None = None
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setObjectName("pack-reload-check")
+        self._reload_task: LoadServicesTask | None = None
+        self._reload: Callable[..., AssistServices | None] | None = None
 
     # -- loading -------------------------------------------------------------------------
     def load(self, load: Callable[[Callable[[str, float], None]], AssistServices]) -> None:
@@ -89,11 +94,55 @@ class AssistController(QObject):
     def _on_loader_loaded(self, services: AssistServices) -> None:
         self.services = services
         worker = RetrievalWorker(self._inbox, services.retriever)
+        self._retrieval_worker = worker
         worker.results_ready.connect(self._on_retrieval_results_ready)
         worker.failed.connect(self._on_worker_failed)
         self._start_thread("retrieval", worker)
         self.services_loaded.emit(services)
         self._set_state(CallState.READY)
+
+    # -- reloading changed packs ---------------------------------------------------------
+    def watch_packs(
+        self,
+        check_s: float,
+        reload: Callable[[Callable[[str, float], None]], AssistServices | None],
+    ) -> None:
+        """Every ``check_s``, run ``reload`` in the thread pool; it returns fresh services when
+        a pack changed, or None. A call in progress goes on; its next query uses the new pack.
+        A pack that fails to load is reported and the previous one stays in use."""
+        self._reload = reload
+        self._reload_timer.setInterval(round(check_s * 1000))
+        self._reload_timer.timeout.connect(self._on_reload_timer_timeout)
+        self._reload_timer.start()
+
+    @Slot()
+    def _on_reload_timer_timeout(self) -> None:
+        if self._reload is None or self._reload_task is not None or self.services is None:
+            return
+        task = LoadServicesTask(self._reload)
+        task.signals.loaded.connect(self._on_reload_loaded)
+        task.signals.failed.connect(self._on_reload_failed)
+        self._reload_task = task
+        QThreadPool.globalInstance().start(task)
+
+    @Slot(object)
+    def _on_reload_loaded(self, services: AssistServices | None) -> None:
+        self._reload_task = None
+        if services is None or self._retrieval_worker is None:
+            return
+        self.services = services
+        self._retrieval_worker.set_retriever(services.retriever)
+        logger.info("pack reloaded; the next query uses it")
+        self.services_loaded.emit(services)
+
+    @Slot(object)
+    def _on_reload_failed(self, error: AgentAssistError) -> None:
+        self._reload_task = None
+        self.error_raised.emit(
+            AgentAssistError(
+                f"The changed pack was not applied; the previous version stays: {error}"
+            )
+        )
 
     @Slot(object)
     def _on_loader_failed(self, error: AgentAssistError) -> None:
@@ -203,6 +252,7 @@ class AssistController(QObject):
     def shutdown(self) -> None:
         """Stop the call, then retrieval; wait (bounded) for every thread to end."""
         self.stop_call()
+        self._reload_timer.stop()
         self._inbox.close()
         for thread, _ in list(self._threads):
             if not thread.wait(_THREAD_STOP_TIMEOUT_MS):

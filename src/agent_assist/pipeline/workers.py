@@ -78,6 +78,11 @@ class RetrievalWorker(QObject):
         self._inbox = inbox
         self._retriever = retriever
 
+    def set_retriever(self, retriever: Retriever) -> None:
+        """Thread-safe: the next query uses ``retriever`` (a reloaded pack); the one being
+        served finishes with the old one."""
+        self._retriever = retriever
+
     @Slot()
     def run(self) -> None:
         while True:

@@ -300,3 +300,35 @@ def _check_unique_ids(
             problems.append(f"{here}: id: duplicate id {item_id!r} (first at {seen[item_id]})")
         else:
             seen[item_id] = here
+
+
+def merge_packs(packs: Sequence[ScriptPack]) -> ScriptPack:
+    """A base pack followed by team packs: a later pack's entry or script replaces the earlier
+    one with the same id; everything else is kept, in load order."""
+    if len(packs) == 1:
+        return packs[0]
+    entries: dict[str, KnowledgeEntry] = {}
+    scripts: dict[str, Script] = {}
+    for pack in packs:
+        entries.update((e.id, e) for e in pack.entries)
+        scripts.update((s.id, s) for s in pack.scripts)
+    manifests = [p.manifest for p in packs]
+    # Constructed, not validated: "+" joins ids that were each validated on their own.
+    manifest = PackManifest.model_construct(
+        id="+".join(m.id for m in manifests),
+        version="+".join(m.version for m in manifests),
+        title=" + ".join(m.title for m in manifests),
+        owner=", ".join(dict.fromkeys(m.owner for m in manifests)),
+        languages=tuple(dict.fromkeys(lang for m in manifests for lang in m.languages)),
+        terms=tuple(dict.fromkeys(t for m in manifests for t in m.terms)),
+        description="",
+    )
+    return ScriptPack(
+        path=packs[0].path,
+        manifest=manifest,
+        entries=tuple(entries.values()),
+        scripts=tuple(scripts.values()),
+        file_sha256={
+            f"{p.manifest.id}/{name}": sha for p in packs for name, sha in p.file_sha256.items()
+        },
+    )
