@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from agent_assist.retrieval.index import build_index, load_index
 from agent_assist.retrieval.pack import load_pack
@@ -25,6 +26,25 @@ class CountingEmbedder:
         self.embedded += texts
         rows = np.array([[hash(t) % 97 + i for i in range(self.dim)] for t in texts], "float32")
         return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+class SeededEmbedder(CountingEmbedder):
+    """Distinct pseudo-random unit vectors per text (no ties, unlike the counting one)."""
+
+    model_id = "seeded@1"
+    dim = 32
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        import hashlib
+
+        rows = [
+            np.random.default_rng(
+                int(hashlib.sha256(t.encode()).hexdigest()[:8], 16)
+            ).standard_normal(self.dim)
+            for t in texts
+        ]
+        array = np.asarray(rows, dtype=np.float32)
+        return array / np.linalg.norm(array, axis=1, keepdims=True)
 
 
 def test_a_rebuild_embeds_only_new_and_changed_texts(tmp_path: Path) -> None:
@@ -52,3 +72,22 @@ def test_vectors_of_another_model_are_never_reused(tmp_path: Path) -> None:
     other.model_id = "counting@2"
     build = build_index(pack, other, tmp_path / "index")
     assert build["counts"]["vectors_reused"] == 0
+
+
+def test_large_packs_get_an_approximate_index_tuned_against_exact_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The size threshold lowered so a small pack crosses it; the same code runs at 1M."""
+    from agent_assist.retrieval import index as index_module
+    from agent_assist.retrieval.retriever import Retriever
+
+    monkeypatch.setattr(index_module, "APPROX_MIN_VECTORS", 100)
+    embedder = SeededEmbedder()
+    build = build_index(load_pack(SAMPLE_PACK), embedder, tmp_path / "index")
+    assert build["search"]["kind"] == "ivf"
+    assert build["search"]["recall_at_10"] >= index_module.TARGET_RECALL_AT_10
+    loaded = load_index(tmp_path / "index", embedder)
+    assert loaded.faiss_index.nprobe == build["search"]["nprobe"]
+    retriever = Retriever(embedder, loaded, top_k=3, min_score=-1.0, method="fused")
+    ranked = retriever.rank(loaded.vector_text[5])
+    assert loaded.items[ranked[0].position] is loaded.items[int(loaded.vector_item[5])]
