@@ -81,7 +81,8 @@ def pack_scale(entries: int, folder: Path) -> dict[str, object]:
     from agent_assist.retrieval.retriever import Retriever
 
     pack_dir, queries = synthetic_pack(folder, entries)
-    embedder = load_embedder(str(USE_MODEL), folder / "models")
+    # Built as `agent-assist pack build` builds: every core (the app keeps one for calls).
+    embedder = load_embedder(str(USE_MODEL), folder / "models", os.cpu_count() or 1)
     pack = load_pack(pack_dir)
     started = time.perf_counter()
     build = build_index(pack, embedder, folder / "index")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -241,7 +243,12 @@ def _describe_event(event: object) -> str:
 def _cmd_eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
     from agent_assist.retrieval.embedder import load_embedder
     from agent_assist.retrieval.eval_sets import load_eval_set
-    from agent_assist.retrieval.evaluate import evaluate, index_for_set, sample_pack_set
+    from agent_assist.retrieval.evaluate import (
+        evaluate,
+        index_for_set,
+        no_answer_report,
+        sample_pack_set,
+    )
     from agent_assist.services import load_services
 
     retrieval = settings.retrieval
@@ -261,6 +268,10 @@ def _cmd_eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
         result = evaluate(eval_set, index, embedder)
         _print_set_result(result)
         report.append(_set_result_json(result))
+        if name == "sample-pack":
+            no_answer = no_answer_report(services.retriever, index, queries)
+            _print_no_answer(no_answer)
+            report[-1]["no_answer"] = dataclasses.asdict(no_answer)
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     return 0
@@ -279,6 +290,14 @@ def _print_set_result(result: Any) -> None:
             f"  fused {verdict} {result.better_single} on recall@1: "
             f"{diff:+.3f} [{low:+.3f}, {high:+.3f}] (paired bootstrap)"
         )
+
+
+def _print_no_answer(r: Any) -> None:
+    print(
+        f"  at the threshold {r.threshold:.2f}: {r.right}/{r.in_scope} in-scope phrasings get a "
+        f"right-topic top card, {r.wrong} a wrong one, {r.silent} none; "
+        f"{r.out_of_scope_rejected}/{r.out_of_scope} out-of-scope questions get no card"
+    )
 
 
 def _set_result_json(result: Any) -> dict[str, Any]:
@@ -503,7 +522,9 @@ def _cmd_pack_build(args: argparse.Namespace, settings: Settings) -> int:
 
     retrieval = settings.retrieval
     pack = load_pack(args.path or retrieval.pack)
-    embedder = load_embedder(retrieval.embedder, paths.models_dir(), retrieval.threads)
+    # Off the call path: every core (the app itself uses retrieval.threads).
+    threads = max(retrieval.threads, os.cpu_count() or 1)
+    embedder = load_embedder(retrieval.embedder, paths.models_dir(), threads)
     out = args.out or retrieval.index_root / pack.manifest.id
     with _progress_bar(desc=f"embedding {pack.manifest.id}", unit="text") as progress:
         build = build_index(pack, embedder, out, progress)

@@ -43,3 +43,6 @@ def test_eval_retrieval_reports_every_method_with_intervals(
         banking["fused"]["recall_at_1"]["value"] >= banking["dense"]["recall_at_1"]["value"] - 0.02
     )
     assert "fused" in out.getvalue() and "paired bootstrap" in out.getvalue()
+    no_answer = report["sample-pack"]["no_answer"]
+    assert no_answer["right"] + no_answer["wrong"] + no_answer["silent"] == no_answer["in_scope"]
+    assert no_answer["out_of_scope_rejected"] / no_answer["out_of_scope"] >= 0.75

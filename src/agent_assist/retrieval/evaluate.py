@@ -140,3 +140,39 @@ def index_for_set(
 def _embed_queries(embedder: Embedder, texts: list[str]) -> np.ndarray:
     batch = 128
     return np.vstack([embedder.encode(texts[i : i + batch]) for i in range(0, len(texts), batch)])
+
+
+@dataclass(frozen=True, slots=True)
+class NoAnswerReport:
+    """What agents would see at the retriever's threshold: right, wrong or no top card."""
+
+    threshold: float
+    in_scope: int
+    right: int
+    wrong: int
+    silent: int
+    out_of_scope: int
+    out_of_scope_rejected: int
+
+
+def no_answer_report(
+    retriever: Retriever, index: LoadedIndex, queries_file: Path
+) -> NoAnswerReport:
+    """The calibrated "no good answer" decision on the labelled phrasings (topic level)."""
+    rows = yaml.safe_load(queries_file.read_text(encoding="utf-8"))["queries"]
+    right = wrong = silent = rejected = 0
+    for row in rows:
+        ranked = [r for r in retriever.rank(row["text"]) if r.dense >= retriever.min_score]
+        topic = index.items[ranked[0].position].topic if ranked else None
+        if row["topic"] == "none":
+            rejected += topic is None
+        elif topic is None:
+            silent += 1
+        elif topic == row["topic"]:
+            right += 1
+        else:
+            wrong += 1
+    out_of_scope = sum(1 for row in rows if row["topic"] == "none")
+    return NoAnswerReport(
+        retriever.min_score, len(rows) - out_of_scope, right, wrong, silent, out_of_scope, rejected
+    )
