@@ -35,7 +35,8 @@ def synthetic_pack(folder: Path, entries: int) -> tuple[Path, list[str]]:
     from agent_assist.retrieval.eval_sets import atec
     from agent_assist.retrieval.pack import TOPICS
 
-    questions = sorted({d.text for d in atec(SHARED / "eval" / "afqmc").documents})
+    source = atec(SHARED / "eval" / "afqmc", max_queries=None)
+    questions = sorted({d.text for d in source.documents} | {q.text for q in source.queries})
     rng = np.random.default_rng(0)
     order = rng.permutation(len(questions))
     need = entries * (PHRASINGS_PER_ENTRY - 1)

@@ -65,6 +65,7 @@ class HeadlessReplay:
         self._retriever = retriever
         self._debounce_s = debounce_s
         self._seq = 0
+        self._previous_final = ""  # as the panel does: context for short follow-ups
         self.speech_stats: SpeechStats | None = None
         self.other_events: list[object] = []
         # Called with every event that is not a transcript or a level reading.
@@ -107,7 +108,10 @@ class HeadlessReplay:
             last_query_s[transcript.utterance_id] = transcript.end_s
             report.partial_queries += 1
         self._seq += 1
-        query = Query.for_transcript(self._seq, transcript)
+        context = self._previous_final if self._previous_final != transcript.text else ""
+        query = Query.for_transcript(self._seq, transcript, context)
+        if transcript.is_final:
+            self._previous_final = transcript.text
         result = self._retriever.search(query)
         if result.suggestions and report.first_card_call_s is None:
             report.first_card_call_s = round(transcript.end_s, 3)

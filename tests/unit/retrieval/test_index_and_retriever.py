@@ -37,6 +37,7 @@ class SeededEmbedder(CountingEmbedder):
     def encode(self, texts: list[str]) -> np.ndarray:
         import hashlib
 
+        self.embedded += texts
         rows = [
             np.random.default_rng(
                 int(hashlib.sha256(t.encode()).hexdigest()[:8], 16)
@@ -91,3 +92,18 @@ def test_large_packs_get_an_approximate_index_tuned_against_exact_search(
     retriever = Retriever(embedder, loaded, top_k=3, min_score=-1.0, method="fused")
     ranked = retriever.rank(loaded.vector_text[5])
     assert loaded.items[ranked[0].position] is loaded.items[int(loaded.vector_item[5])]
+
+
+def test_a_short_follow_up_borrows_the_previous_sentence(tmp_path: Path) -> None:
+    from agent_assist.domain import Query
+    from agent_assist.retrieval.retriever import Retriever
+
+    embedder = SeededEmbedder()
+    build_index(load_pack(SAMPLE_PACK), embedder, tmp_path / "index")
+    retriever = Retriever(embedder, load_index(tmp_path / "index", embedder), 3, -1.0)
+    embedder.embedded.clear()
+    retriever.search(Query(1, "customer-3", "那利息呢", True, 0, context="我想提前还款"))
+    assert embedder.embedded == ["那利息呢", "我想提前还款"]
+    embedder.embedded.clear()
+    retriever.search(Query(2, "customer-4", "我想问一下提前还款的利息怎么算", True, 0, "上一句"))
+    assert embedder.embedded == ["我想问一下提前还款的利息怎么算"]
