@@ -141,7 +141,7 @@ def approximate_scale(vectors: int, folder: Path) -> dict[str, object]:
     recall = float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, truth, strict=True)]))
     return {
         "vectors": vectors,
-        "index": f"IVF{index.nlist},Flat nprobe={nprobe}",
+        "index": f"IVF{faiss.extract_index_ivf(index).nlist},SQ8,RFlat nprobe={nprobe}",
         "build_s": round(build_s, 1),
         "exact_ms": _stats(exact_ms),
         "approximate_ms": _stats(approx_ms),

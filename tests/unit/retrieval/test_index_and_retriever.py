@@ -85,10 +85,12 @@ def test_large_packs_get_an_approximate_index_tuned_against_exact_search(
     monkeypatch.setattr(index_module, "APPROX_MIN_VECTORS", 100)
     embedder = SeededEmbedder()
     build = build_index(load_pack(SAMPLE_PACK), embedder, tmp_path / "index")
-    assert build["search"]["kind"] == "ivf"
+    assert build["search"]["kind"] == "ivf-sq8-refined"
     assert build["search"]["recall_at_10"] >= index_module.TARGET_RECALL_AT_10
     loaded = load_index(tmp_path / "index", embedder)
-    assert loaded.faiss_index.nprobe == build["search"]["nprobe"]
+    import faiss
+
+    assert faiss.extract_index_ivf(loaded.faiss_index).nprobe == build["search"]["nprobe"]
     retriever = Retriever(embedder, loaded, top_k=3, min_score=-1.0, method="fused")
     ranked = retriever.rank(loaded.vector_text[5])
     assert loaded.items[ranked[0].position] is loaded.items[int(loaded.vector_item[5])]
