@@ -66,11 +66,14 @@ def test_demo_call_every_question_gets_a_right_topic_card_on_screen(
 def test_copy_button_and_shortcut_put_the_answer_on_the_clipboard(
     qtbot: QtBot, settings: Settings
 ) -> None:
-    controller, window = build_panel(settings, DEMO_CALL, realtime=False)
+    controller, window = build_panel(settings)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: len(window.suggestions.cards) > 1, timeout=60_000)
     qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=30_000)
+    # Paced (not as fast as possible), so every customer question is searched in turn.
+    controller.start_call(partial(ScriptReplay, load_call_script(DEMO_CALL), True, DEMO_SPEED))
+    qtbot.waitUntil(lambda: len(window.suggestions.cards) > 1, timeout=60_000)
+    qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=60_000)
     first, second = window.suggestions.cards[:2]
     qtbot.mouseClick(first.copy_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == first.suggestion.body
