@@ -254,11 +254,15 @@ def _cmd_eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
     retrieval = settings.retrieval
     assets = args.assets or paths.shared_eval_assets()
     report = []
+    if set(args.sets.split(",")) - {"sample-pack"} and not assets.is_dir():
+        raise AgentAssistError(f"No evaluation sets at {assets}: pass --assets FOLDER")
     for name in [n.strip() for n in args.sets.split(",") if n.strip()]:
         if name == "sample-pack":
             services = load_services(retrieval, paths.models_dir())
             embedder, index = services.embedder, services.index
             queries = args.queries or paths.sample_queries_file()
+            if not queries.is_file():
+                raise AgentAssistError(f"No labelled queries at {queries}: pass --queries FILE")
             eval_set = sample_pack_set(retrieval.pack, queries)
         else:
             embedder = load_embedder(retrieval.embedder, paths.models_dir(), retrieval.threads)
