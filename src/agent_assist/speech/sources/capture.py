@@ -148,7 +148,10 @@ class CaptureSource:
         for thread in threads:
             thread.join(0.5)
         if failures:
-            message = f"Audio capture stopped: {failures[0]}. Check the device and reconnect."
+            message = (
+                f"音频采集中断，请检查设备后重新连接 (audio capture stopped: {failures[0]}; "
+                "check the device and reconnect)"
+            )
             sink.status(SourceStatus(SourceState.FAILED, message, reconnectable=True))
         else:
             sink.status(SourceStatus(SourceState.ENDED, "Capture stopped"))
