@@ -157,6 +157,8 @@ class AssistController(QObject):
         self._last_source = open_source
         self._cards.reset()
         self._previous_final = ""
+        # Results of queries from an earlier call must not land on this call's panel.
+        self._shown_seq = self._seq
         worker = TranscriptWorker(open_source)
         worker.transcript_ready.connect(self._on_call_transcript_ready)
         worker.speech_event.connect(self._on_call_speech_event)
@@ -179,7 +181,13 @@ class AssistController(QObject):
     @Slot(object)
     def _on_call_transcript_ready(self, transcript: Transcript) -> None:
         self.transcript_updated.emit(transcript)
-        if transcript.speaker is not Speaker.CUSTOMER or not transcript.text:
+        if transcript.speaker is not Speaker.CUSTOMER:
+            return
+        if transcript.is_final and not transcript.text:
+            self._throttle.stop()  # the utterance ended with nothing to search
+            self._pending_partial = None
+            return
+        if not transcript.text:
             return
         if transcript.is_final:
             self._throttle.stop()

@@ -95,6 +95,9 @@ class RetrievalWorker(QObject):
             except AgentAssistError as exc:
                 logger.exception("retrieval failed for seq=%d", query.seq)
                 self.failed.emit(exc)
+            except Exception as exc:  # one bad query must not end retrieval for the session
+                logger.exception("retrieval crashed for seq=%d", query.seq)
+                self.failed.emit(AgentAssistError(f"Search failed unexpectedly: {exc}"))
         self.finished.emit()
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
+import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -80,8 +82,11 @@ class LoadedIndex:
 
     def search(self, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Inner-product search; returns (scores, vector ids) per query row, -1 for none."""
-        scores, ids = self.faiss_index.search(vectors, min(k, self.faiss_index.ntotal))
-        return scores, ids
+        k = min(k, self.faiss_index.ntotal)
+        if k == 0:  # an empty pack: faiss asserts on k = 0
+            empty = np.zeros((len(vectors), 0))
+            return empty.astype(np.float32), empty.astype(np.int64)
+        return self.faiss_index.search(vectors, k)  # type: ignore[no-any-return]
 
 
 def pack_items(pack: ScriptPack) -> list[IndexedItem]:
@@ -267,12 +272,15 @@ def _embed_incrementally(
 
 
 def _save_vectors(out_dir: Path, model_id: str, texts: list[str], vectors: np.ndarray) -> None:
-    np.savez(
-        out_dir / VECTORS_FILE,
-        model_id=np.array(model_id),
-        texts=np.array(texts, dtype=object).astype(str),
-        vectors=vectors,
-    )
+    partial = out_dir / f"{VECTORS_FILE}.partial"
+    with partial.open("wb") as handle:  # written aside, then swapped in: never half a file
+        np.savez(
+            handle,
+            model_id=np.array(model_id),
+            texts=np.array(texts, dtype=object).astype(str),
+            vectors=vectors,
+        )
+    os.replace(partial, out_dir / VECTORS_FILE)
 
 
 def _load_vectors(out_dir: Path, model_id: str) -> dict[str, np.ndarray]:
@@ -281,8 +289,8 @@ def _load_vectors(out_dir: Path, model_id: str) -> dict[str, np.ndarray]:
             if str(saved["model_id"]) != model_id:
                 return {}
             return dict(zip(saved["texts"].tolist(), saved["vectors"], strict=True))
-    except (OSError, KeyError, ValueError):
-        return {}  # no previous build, or one from an older format: embed everything
+    except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
+        return {}  # no previous build, an older format or a damaged file: embed everything
 
 
 def read_build(index_dir: Path) -> dict[str, Any] | None:

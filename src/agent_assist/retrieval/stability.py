@@ -40,9 +40,10 @@ class CardStabilizer:
             ranked = self._keep_top_unless_clearly_beaten(ranked)
         if not result.query.is_final and self._cooling_down(ranked[0], now_s):
             return None
-        if [s.entry_id for s in ranked] == [s.entry_id for s in self._shown]:
+        if _faces(ranked) == _faces(self._shown):
             self._shown = ranked
-            return None  # same cards, same order: no redraw
+            self._shown_utterance = result.query.utterance_id
+            return None  # same cards, same order, same text: no redraw
         self._remember_leaving(ranked, now_s)
         self._shown = ranked
         self._shown_utterance = result.query.utterance_id
@@ -76,3 +77,8 @@ class CardStabilizer:
     def _remember_leaving(self, ranked: tuple[Suggestion, ...], now_s: float) -> None:
         if self._shown and ranked[0].entry_id != self._shown[0].entry_id:
             self._left_at[self._shown[0].entry_id] = now_s
+
+
+def _faces(cards: tuple[Suggestion, ...]) -> list[tuple[str, str, str]]:
+    """What the agent sees of each card (a reloaded pack may change the text of an id)."""
+    return [(c.entry_id, c.title, c.body) for c in cards]

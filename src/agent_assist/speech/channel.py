@@ -72,7 +72,6 @@ class ChannelRecognition:
         self._queue: deque[_Chunk] = deque()
         self._queued_s = 0.0
         self._closed = False
-        self._discard = False
         self._resampler: StreamResampler | None = None
         self._utterances = 0
         self._audio_s = 0.0
@@ -101,7 +100,11 @@ class ChannelRecognition:
                 if self._options.live:
                     self._dropped_audio_s += duration
                     return
-                while self._queued_s + duration > self._options.max_backlog_s and not self._closed:
+                while (
+                    self._queue
+                    and self._queued_s + duration > self._options.max_backlog_s
+                    and not self._closed
+                ):
                     self._cond.wait(0.1)
             chunk = _Chunk(samples, rate)
             self._first_audio_ns = self._first_audio_ns or chunk.arrived_ns
@@ -109,12 +112,21 @@ class ChannelRecognition:
             self._queued_s += duration
             self._cond.notify_all()
 
-    def close(self, discard_queued: bool = False) -> None:
-        """No more audio; recognise what is queued (or drop it) and flush the last final."""
+    def close(self, discard_over_s: float | None = None) -> None:
+        """No more audio; recognise what is queued and flush the last final. With
+        ``discard_over_s``, queued audio beyond that much is dropped (and counted) first."""
         with self._cond:
             self._closed = True
-            self._discard = discard_queued
+            if discard_over_s is not None:
+                self._drop_backlog_over(discard_over_s)
             self._cond.notify_all()
+
+    def _drop_backlog_over(self, keep_s: float) -> None:
+        while self._queue and self._queued_s > keep_s:
+            chunk = self._queue.pop()  # newest first: what was said earliest is kept
+            duration = len(chunk.samples) / chunk.rate
+            self._queued_s -= duration
+            self._dropped_audio_s += duration
 
     def join(self, timeout: float | None = None) -> bool:
         self._thread.join(timeout)
@@ -162,8 +174,6 @@ class ChannelRecognition:
         with self._cond:
             while not self._queue and not self._closed:
                 self._cond.wait()
-            if self._discard:
-                self._queue.clear()
             if not self._queue:
                 return None
             chunks, taken_s = [], 0.0

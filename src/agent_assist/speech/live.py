@@ -38,6 +38,8 @@ logger = logging.getLogger(__name__)
 
 # Seconds to wait for the recognizers to flush their last finals after the audio ends.
 FLUSH_TIMEOUT_S = 30.0
+# Backlog a stopped live call still recognises (more means recognition had stalled).
+STOP_BACKLOG_S = 2.0
 
 
 class _End:
@@ -137,11 +139,12 @@ class _Router:
         )
         self._lock = threading.Lock()
         self.channels: dict[Speaker, ChannelRecognition] = {}
-        self.failed = threading.Event()
+        self._closed = False
 
     def push(self, chunk: AudioChunk) -> None:
         channel = self.channels.get(chunk.speaker) or self._open(chunk.speaker)
-        channel.push(chunk.samples, chunk.rate)  # type: ignore[arg-type]
+        if channel is not None:
+            channel.push(chunk.samples, chunk.rate)  # type: ignore[arg-type]
 
     def status(self, status: SourceStatus) -> None:
         self._queue.put(status)
@@ -151,17 +154,22 @@ class _Router:
         if channel is not None:
             channel.count_dropped_partial()
 
-    def close(self, discard_queued: bool) -> None:
+    def close(self, discard_over_s: float | None) -> None:
+        """No more audio: each side recognises what is queued (beyond ``discard_over_s`` of
+        backlog, the rest is dropped and counted) and flushes its last final."""
         with self._lock:
+            self._closed = True
             channels = list(self.channels.values())
         for channel in channels:
-            channel.close(discard_queued)
+            channel.close(discard_over_s)
         for channel in channels:
             if not channel.join(FLUSH_TIMEOUT_S):
                 logger.error("the %s recognizer did not finish in time", channel.speaker.value)
 
-    def _open(self, speaker: Speaker) -> ChannelRecognition:
+    def _open(self, speaker: Speaker) -> ChannelRecognition | None:
         with self._lock:
+            if self._closed:
+                return None  # a device thread still delivering after the call ended
             if speaker in self.channels:
                 return self.channels[speaker]
             observers = self._options.observers(speaker) if self._options.observers else ()
@@ -211,7 +219,10 @@ class LiveSpeech:
             daemon=True,
         )
         thread.start()
-        yield from self._drain(queue, router, stop, source_stop)
+        try:
+            yield from self._drain(queue, router, stop, source_stop)
+        finally:
+            source_stop.set()  # also when the consumer stops early: release the devices
         thread.join(FLUSH_TIMEOUT_S)
 
     def _drain(
@@ -238,6 +249,8 @@ class LiveSpeech:
             yield event  # type: ignore[misc]
             if timing is not None:
                 yield from _timing_signals(timing, event)
+        if not failure_reported and (failure := _channel_failure(router)):
+            yield SourceStatus(SourceState.FAILED, failure, reconnectable=True)  # at hang-up
         yield SpeechStats(tuple(c.stats() for c in list(router.channels.values())))
 
     def _timing_tracker(self) -> CallTimingTracker | None:
@@ -254,7 +267,12 @@ class LiveSpeech:
             logger.exception("audio source %s crashed", self.source.name)
             queue.put(SourceStatus(SourceState.FAILED, f"The audio source broke: {exc}", True))
         finally:
-            router.close(discard_queued=stop.is_set() and self.source.live is False)
+            # Stopped: a file replayed fast drops its read-ahead; a live call keeps at most
+            # a couple of seconds of backlog, so hang-up and shutdown stay quick.
+            discard = None
+            if stop.is_set():
+                discard = 0.0 if not self.source.live else STOP_BACKLOG_S
+            router.close(discard)
             queue.put(_End())
 
 

@@ -109,3 +109,14 @@ def test_a_short_follow_up_borrows_the_previous_sentence(tmp_path: Path) -> None
     embedder.embedded.clear()
     retriever.search(Query(2, "customer-4", "我想问一下提前还款的利息怎么算", True, 0, "上一句"))
     assert embedder.embedded == ["我想问一下提前还款的利息怎么算"]
+
+
+def test_a_damaged_vector_cache_is_rebuilt_not_fatal(tmp_path: Path) -> None:
+    from agent_assist.retrieval.index import VECTORS_FILE
+
+    pack = load_pack(SAMPLE_PACK)
+    build_index(pack, CountingEmbedder(), tmp_path / "index")
+    cache = tmp_path / "index" / VECTORS_FILE
+    cache.write_bytes(cache.read_bytes()[:100])  # killed mid-write by an older version
+    build = build_index(pack, CountingEmbedder(), tmp_path / "index")
+    assert build["counts"]["vectors_reused"] == 0

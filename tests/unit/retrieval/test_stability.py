@@ -87,3 +87,10 @@ def test_nothing_good_enough_keeps_the_screen_and_reset_forgets() -> None:
             2,
         )
     ) == ["a"]
+
+
+def test_the_next_utterance_confirming_the_cards_then_reordering_by_a_hair_keeps_them() -> None:
+    cards = CardStabilizer(replace_margin=0.03)
+    cards.update(_result(("x", 0.70), ("y", 0.60), final=True), 0)
+    assert cards.update(_result(("x", 0.70), ("y", 0.60), utterance="customer-1"), 1) is None
+    assert cards.update(_result(("y", 0.705), ("x", 0.70), utterance="customer-1"), 2) is None

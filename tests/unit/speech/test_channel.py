@@ -171,3 +171,65 @@ def test_event_queue_never_drops_finals_and_a_final_retires_its_pending_partial(
     while (event := queue.get(0.01)) is not None:
         texts.append((event.text, event.is_final))  # type: ignore[union-attr]
     assert texts == [("我想问一下", True), ("还有利息", True), ("多", False)]
+
+
+class OneChunkSource:
+    """A live source that delivers a little audio, then waits for stop."""
+
+    name = "one-chunk"
+    live = True
+
+    def __init__(self) -> None:
+        self.stopped = threading.Event()
+
+    def run(self, sink: object, stop: threading.Event) -> None:
+        from agent_assist.speech.events import AudioChunk
+
+        sink.push(AudioChunk(Speaker.CUSTOMER, np.zeros(1600, np.int16), RATE))  # type: ignore[attr-defined]
+        stop.wait(10)
+        self.stopped.set()
+
+
+class FailingAtHangUp(SlowRecognizer):
+    def finish(self) -> VoskResult | None:
+        raise RuntimeError("server went away at hang-up")
+
+
+class OneRecognizerEngine:
+    name = "fake"
+
+    def __init__(self, recognizer: SlowRecognizer) -> None:
+        self._recognizer = recognizer
+
+    def recognizer(self) -> SlowRecognizer:
+        return self._recognizer
+
+
+def test_a_recognizer_failing_at_hang_up_is_still_reported() -> None:
+    from agent_assist.speech.events import SourceState, SourceStatus
+    from agent_assist.speech.live import LiveSpeech, SpeechOptions
+
+    source = OneChunkSource()
+    speech = LiveSpeech(
+        source,
+        lambda: OneRecognizerEngine(FailingAtHangUp(0.0)),
+        SpeechOptions(long_silence_s=None),
+    )
+    stop = threading.Event()
+    threading.Timer(0.3, stop.set).start()
+    events = list(speech.events(stop))
+    failed = [e for e in events if isinstance(e, SourceStatus) and e.state is SourceState.FAILED]
+    assert failed and "hang-up" in failed[0].message
+
+
+def test_abandoning_the_event_stream_stops_the_source() -> None:
+    from agent_assist.speech.live import LiveSpeech, SpeechOptions
+
+    source = OneChunkSource()
+    speech = LiveSpeech(
+        source, lambda: OneRecognizerEngine(SlowRecognizer(0.0)), SpeechOptions(long_silence_s=None)
+    )
+    events = speech.events(threading.Event())
+    next(events)
+    events.close()
+    assert source.stopped.wait(2), "the capture kept running after its consumer left"

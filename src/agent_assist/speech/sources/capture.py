@@ -138,8 +138,12 @@ class CaptureSource:
         ]
         for thread in threads:
             thread.start()
+        # Only microphones are watched for stalls: some WASAPI loopback drivers deliver
+        # nothing at all (not zeros) while the softphone plays nothing.
+        watched = [s for s, d in devices.items() if not d.isloopback]
         while not stop.is_set() and not ended.is_set():
-            stalled = [s for s, t in last_audio.items() if time.monotonic() - t > STALL_TIMEOUT_S]
+            now = time.monotonic()
+            stalled = [s for s in watched if now - last_audio[s] > STALL_TIMEOUT_S]
             if stalled:
                 failures.append(f"no audio from the {stalled[0].value} side's device")
                 break
