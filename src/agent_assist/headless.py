@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent_assist.domain import Query, RetrievalResult, Speaker, Transcript
+from agent_assist.domain import RetrievalResult, Speaker, Transcript
+from agent_assist.retrieval.queries import QueryMaker
 from agent_assist.retrieval.retriever import Retriever
 from agent_assist.speech.events import LevelReading, SpeechStats
 from agent_assist.speech.replay import CallSource
@@ -64,8 +65,7 @@ class HeadlessReplay:
     def __init__(self, retriever: Retriever, debounce_s: float = 0.25) -> None:
         self._retriever = retriever
         self._debounce_s = debounce_s
-        self._seq = 0
-        self._previous_final = ""  # as the panel does: context for short follow-ups
+        self._queries = QueryMaker()  # numbering and follow-up context, as the panel does
         self.speech_stats: SpeechStats | None = None
         self.other_events: list[object] = []
         # Called with every event that is not a transcript or a level reading.
@@ -107,11 +107,7 @@ class HeadlessReplay:
                 return
             last_query_s[transcript.utterance_id] = transcript.end_s
             report.partial_queries += 1
-        self._seq += 1
-        context = self._previous_final if self._previous_final != transcript.text else ""
-        query = Query.for_transcript(self._seq, transcript, context)
-        if transcript.is_final:
-            self._previous_final = transcript.text
+        query = self._queries.query_for(transcript)
         result = self._retriever.search(query)
         if result.suggestions and report.first_card_call_s is None:
             report.first_card_call_s = round(transcript.end_s, 3)

@@ -14,6 +14,7 @@ from agent_assist.domain import Query, RetrievalResult, Speaker, Transcript
 from agent_assist.errors import AgentAssistError
 from agent_assist.inbox import LatestOnly
 from agent_assist.pipeline.workers import LoadServicesTask, RetrievalWorker, TranscriptWorker
+from agent_assist.retrieval.queries import QueryMaker
 from agent_assist.retrieval.stability import CardStabilizer
 from agent_assist.services import AssistServices
 from agent_assist.speech.events import SourceState, SourceStatus
@@ -60,7 +61,6 @@ class AssistController(QObject):
         self.state = CallState.LOADING
         self.services: AssistServices | None = None
         self._inbox: LatestOnly[Query] = LatestOnly()
-        self._seq = 0
         self._shown_seq = 0
         self._pending_partial: Transcript | None = None
         # Each running thread with its worker: both stay referenced until the thread ends.
@@ -68,7 +68,7 @@ class AssistController(QObject):
         self._call_worker: TranscriptWorker | None = None
         self._last_source: Callable[[], CallSource] | None = None
         self._cards = CardStabilizer()
-        self._previous_final = ""  # the customer's last sentence: context for follow-ups
+        self._queries = QueryMaker()
         self._throttle = QTimer(self)
         self._throttle.setObjectName("partial-throttle")
         self._throttle.setSingleShot(True)
@@ -156,9 +156,9 @@ class AssistController(QObject):
             raise RuntimeError(f"cannot start a call while {self.state}")
         self._last_source = open_source
         self._cards.reset()
-        self._previous_final = ""
+        self._queries.new_call()
         # Results of queries from an earlier call must not land on this call's panel.
-        self._shown_seq = self._seq
+        self._shown_seq = self._queries.last_seq
         worker = TranscriptWorker(open_source)
         worker.transcript_ready.connect(self._on_call_transcript_ready)
         worker.speech_event.connect(self._on_call_speech_event)
@@ -211,11 +211,7 @@ class AssistController(QObject):
             self._pending_partial = None
 
     def _submit(self, transcript: Transcript) -> None:
-        self._seq += 1
-        context = self._previous_final if self._previous_final != transcript.text else ""
-        self._inbox.put(Query.for_transcript(self._seq, transcript, context))
-        if transcript.is_final:
-            self._previous_final = transcript.text
+        self._inbox.put(self._queries.query_for(transcript))
 
     @Slot(object)
     def _on_retrieval_results_ready(self, result: RetrievalResult) -> None:
