@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from agent_assist.errors import PackValidationError
+from agent_assist.guidance.rules import GUIDANCE_FILE, GuidanceRules, merge_guidance
 
 # Every entry and script carries one of these topics; the value is the label agents see.
 TOPICS: dict[str, str] = {
@@ -48,6 +49,8 @@ MANIFEST_FILE = "manifest.yaml"
 KNOWLEDGE_FILE = "knowledge.yaml"
 SCRIPTS_FILE = "scripts.yaml"
 PACK_FILES = (MANIFEST_FILE, KNOWLEDGE_FILE, SCRIPTS_FILE)
+# Optional: live guidance rules. Not part of what the index is built from.
+OPTIONAL_FILES = (GUIDANCE_FILE,)
 
 Language = Literal["zh", "en"]
 Stage = Literal[
@@ -145,6 +148,7 @@ def json_schemas() -> dict[str, dict[str, Any]]:
         "manifest.schema.json": PackManifest,
         "knowledge.schema.json": KnowledgeFile,
         "scripts.schema.json": ScriptsFile,
+        "guidance.schema.json": GuidanceRules,
     }
     schemas = {}
     for name, model in models.items():
@@ -164,6 +168,7 @@ class ScriptPack:
     entries: tuple[KnowledgeEntry, ...]
     scripts: tuple[Script, ...]
     file_sha256: dict[str, str]
+    guidance: GuidanceRules = GuidanceRules()
 
 
 class _PackFiles:
@@ -187,7 +192,7 @@ class _PackFiles:
         members = {}
         for name in names:
             pure = PurePosixPath(name)
-            if pure.name in PACK_FILES and len(pure.parts) <= 2:
+            if pure.name in (*PACK_FILES, *OPTIONAL_FILES) and len(pure.parts) <= 2:
                 members.setdefault(pure.name, name)
         return members
 
@@ -195,6 +200,11 @@ class _PackFiles:
         if self._zip_names is None:
             return str(self.path / name)
         return f"{self.path}!{self._zip_names.get(name, name)}"
+
+    def has(self, name: str) -> bool:
+        if self._zip_names is None:
+            return (self.path / name).is_file()
+        return name in self._zip_names
 
     def read_bytes(self, name: str) -> bytes:
         if self._zip_names is None:
@@ -213,6 +223,10 @@ def load_pack(path: Path) -> ScriptPack:
     entries = _parse_list(files, KNOWLEDGE_FILE, "entries", KnowledgeEntry, problems)
     scripts = _parse_list(files, SCRIPTS_FILE, "scripts", Script, problems)
     _check_unique_ids(files, entries, scripts, problems)
+    guidance = GuidanceRules()
+    if files.has(GUIDANCE_FILE):
+        parsed = _parse_list(files, GUIDANCE_FILE, None, GuidanceRules, problems)
+        guidance = parsed[0][0] if parsed else guidance
     if problems:
         raise PackValidationError(problems)
     return ScriptPack(
@@ -223,6 +237,7 @@ def load_pack(path: Path) -> ScriptPack:
         file_sha256={
             name: hashlib.sha256(files.read_bytes(name)).hexdigest() for name in PACK_FILES
         },
+        guidance=guidance,
     )
 
 
@@ -331,4 +346,5 @@ def merge_packs(packs: Sequence[ScriptPack]) -> ScriptPack:
         file_sha256={
             f"{p.manifest.id}/{name}": sha for p in packs for name, sha in p.file_sha256.items()
         },
+        guidance=merge_guidance([p.guidance for p in packs]),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from agent_assist.retrieval.pack import PACK_FILES
+from agent_assist.retrieval.pack import OPTIONAL_FILES, PACK_FILES
 
 Signature = tuple[tuple[str, int, int], ...]
 
@@ -20,7 +20,7 @@ class PackWatcher:
     def signature(self) -> Signature:
         files = []
         for path in self._paths:
-            candidates = [path] if path.suffix == ".zip" else [path / n for n in PACK_FILES]
+            candidates = [path] if path.suffix == ".zip" else [path / n for n in (*PACK_FILES, *OPTIONAL_FILES)]
             for file in candidates:
                 try:
                     stat = file.stat()
