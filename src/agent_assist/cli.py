@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import datetime as dt
 import json
 import os
 import re
@@ -69,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     replay.add_argument("file", type=Path, help="call script (.yaml) or WAV recording")
     replay.add_argument("--json", action="store_true", help="one JSON object per utterance")
     replay.add_argument("--realtime", action="store_true", help="pace the replay in real time")
+    _add_call_arguments(replay)
     replay.set_defaults(handler=_cmd_replay)
 
     listen = sub.add_parser(
@@ -82,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     devices = sub.add_parser("devices", help="list microphones and loopback sources")
     devices.set_defaults(handler=_cmd_devices)
 
+    _add_calls_commands(sub)
     _add_models_commands(sub)
     _add_pack_commands(sub)
     _add_eval_commands(sub)
@@ -95,6 +98,52 @@ def _add_source_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mic", help="microphone id or name part (audio.microphone)")
     parser.add_argument("--loopback", help="loopback source id or name part (audio.loopback)")
     parser.add_argument("--swap", action="store_true", help="swap agent and customer sides")
+
+
+def _add_call_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--call-type", help="guidance call type: service, collections … (pack)")
+    parser.add_argument("--customer", help="the lender's customer reference (contact counts)")
+    parser.add_argument(
+        "--party", choices=("debtor", "third_party", "unknown"), help="who answered"
+    )
+    parser.add_argument("--no-record", action="store_true", help="keep no call record")
+
+
+def _add_calls_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    calls = sub.add_parser("calls", help="past call records: list, show, edit, export")
+    csub = calls.add_subparsers(title="calls commands", metavar="WHAT", required=True)
+    listing = csub.add_parser("list", help="newest first")
+    _add_call_filters(listing)
+    listing.set_defaults(handler=_cmd_calls_list)
+    show = csub.add_parser("show", help="one call's record and summary")
+    show.add_argument("call_id")
+    show.add_argument("--json", action="store_true", help="the whole record as JSON")
+    show.set_defaults(handler=_cmd_calls_show)
+    edit = csub.add_parser("edit", help="correct a call's summary before export")
+    edit.add_argument("call_id")
+    edit.add_argument("--summary", help='summary lines, separated by " | "')
+    edit.add_argument("--disposition", help="e.g. answered, promise_to_pay, escalated_risk")
+    edit.add_argument("--topic", help="topic label")
+    edit.set_defaults(handler=_cmd_calls_edit)
+    export = csub.add_parser("export", help="records as JSON or CSV for a ticket system")
+    _add_call_filters(export)
+    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+    export.set_defaults(handler=_cmd_calls_export)
+
+
+def _add_call_filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--search", default="", help="text in transcript, summary or customer")
+    parser.add_argument("--since", type=_date, help="first day, YYYY-MM-DD")
+    parser.add_argument("--until", type=_date, help="last day, YYYY-MM-DD")
+    parser.add_argument("--limit", type=int, default=200)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from exc
 
 
 def _add_eval_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -125,6 +174,15 @@ def _add_eval_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore
     retrieval.add_argument("--max-queries", type=int, default=2000, help="per public set")
     retrieval.add_argument("--json", type=Path, help="also write the report here")
     retrieval.set_defaults(handler=_cmd_eval_retrieval)
+    guidance = esub.add_parser(
+        "guidance", help="precision and recall of each guidance detector on labelled sets"
+    )
+    guidance.add_argument(
+        "--sets", type=Path, help="folder of *_eval.yaml sets (default: tests/data/guidance)"
+    )
+    guidance.add_argument("--errors", action="store_true", help="list every wrong item")
+    guidance.add_argument("--json", type=Path, help="also write the report here")
+    guidance.set_defaults(handler=_cmd_eval_guidance)
 
 
 def _add_models_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -382,6 +440,7 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
+    from agent_assist.call_session import metadata_from, open_session
     from agent_assist.call_sources import open_replay
     from agent_assist.headless import HeadlessReplay
     from agent_assist.services import load_services
@@ -389,14 +448,46 @@ def _cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     services = load_services(settings.retrieval, paths.models_dir())
     terms = services.pack.manifest.terms
     source = open_replay(args.file, settings, paths.models_dir(), args.realtime, terms)
-    replay = HeadlessReplay(services.retriever, settings.retrieval.debounce_ms / 1000)
+    if args.no_record:
+        settings = settings.model_copy(
+            update={"record": settings.record.model_copy(update={"enabled": False})}
+        )
+    meta = metadata_from(
+        settings, call_type=args.call_type, customer_ref=args.customer, party=args.party
+    )
+    manifest = services.pack.manifest
+    session = open_session(
+        settings, services.guidance, meta, f"replay:{args.file.name}",
+        f"{manifest.id}@{manifest.version}",
+    )  # fmt: skip
+    replay = HeadlessReplay(services.retriever, settings.retrieval.debounce_ms / 1000, session)
     for report in replay.run(source):
         row = report.as_json()
         if args.json:
             print(json.dumps(row, ensure_ascii=False), flush=True)
         else:
             _print_report_row(row)
+    if replay.ended is not None:
+        ended = {"call_id": replay.ended.call_id, "summary": replay.ended.summary}
+        if args.json:
+            print(json.dumps({"call_ended": ended}, ensure_ascii=False), flush=True)
+        else:
+            _print_summary(replay.ended.call_id, replay.ended.summary)
     return 0
+
+
+def _print_summary(call_id: str, summary: dict[str, Any]) -> None:
+    print(
+        f"\n通话记录 {call_id}  主题：{summary['topic_label']}  处理结果：{summary['disposition']}"
+    )
+    print(f"质检分 QA {summary['qa']['score']}")
+    for d in summary["qa"]["deductions"]:
+        print(f"  -{d['points']:>3}  {d['reason']}")
+    for line in summary["summary"]:
+        print(f"  {line}")
+    facts = {k: v for k, v in summary["key_facts"].items() if v}
+    for key, values in facts.items():
+        print(f"  {key}: {', '.join(values)}")
 
 
 def _print_report_row(row: dict) -> None:  # type: ignore[type-arg]
@@ -407,6 +498,14 @@ def _print_report_row(row: dict) -> None:  # type: ignore[type-arg]
     if row["suggestions"]:
         t = row["timings_ms"]
         print(f"           ({t['embed']:.1f} ms embed, {t['search']:.2f} ms search)")
+    for alert in row["alerts"]:
+        print(
+            f"           ⚠ {alert['severity']} {alert['kind']}: {alert['title']} ({alert['how']})"
+        )
+        if alert["advice"]:
+            print(f"             建议 → {alert['advice']}")
+    for follow in row["follow_ups"]:
+        print(f"           {'✓' if follow['resolved'] else '✗'} {follow['note']}")
 
 
 def _cmd_models_list(args: argparse.Namespace, settings: Settings) -> int:
@@ -558,3 +657,105 @@ def _progress_bar(**options: Any) -> Iterator[Callable[[int, int | None], None]]
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _call_store(settings: Settings) -> Any:
+    from agent_assist.record.store import CallStore
+
+    if not settings.record.database.exists():
+        raise AgentAssistError(
+            f"No call records yet at {settings.record.database} (record.database)"
+        )
+    return CallStore(settings.record.database, settings.privacy.keep_last_digits)
+
+
+def _cmd_calls_list(args: argparse.Namespace, settings: Settings) -> int:
+    store = _call_store(settings)
+    rows = store.calls(args.search, args.since, args.until, args.limit)
+    for call in rows:
+        summary = call.summary or {}
+        qa = summary.get("qa", {}).get("score", "–")
+        print(
+            f"{call.call_id}  {call.started_at[:19]}  {call.status:<11} {call.call_type or '-':<11}"
+            f" QA {qa!s:>3}  {summary.get('topic_label', '')}  {summary.get('disposition', '')}"
+        )
+    print(f"{len(rows)} call(s)", file=sys.stderr)
+    return 0
+
+
+def _cmd_calls_show(args: argparse.Namespace, settings: Settings) -> int:
+    record = _call_store(settings).record(args.call_id)
+    if args.json:
+        print(json.dumps(record, ensure_ascii=False, indent=2))
+        return 0
+    call = record["call"]
+    print(f"{call['call_id']}  {call['started_at'][:19]} → {(call['ended_at'] or '')[:19]}"
+          f"  {call['status']}  {call['call_type']}")  # fmt: skip
+    for u in record["utterances"]:
+        who = "客户" if u["speaker"] == "customer" else "坐席"
+        print(f"[{u['start_s']:6.1f}s] {who}: {u['text']}")
+    for a in record["alerts"]:
+        print(f"  ⚠ {a['severity']} {a['kind']}: {a['title']}  「{a['quote']}」")
+    for s in record["checklist"]:
+        mark = "✓" if s["done"] else ("✗" if s["required"] else "·")
+        print(f"  {mark} {s['title']}")
+    if call["summary"]:
+        _print_summary(call["call_id"], call["summary"])
+    return 0
+
+
+def _cmd_calls_edit(args: argparse.Namespace, settings: Settings) -> int:
+    store = _call_store(settings)
+    summary = dict(store.record(args.call_id)["call"]["summary"] or {})
+    if args.summary is not None:
+        summary["summary"] = [line.strip() for line in args.summary.split("|") if line.strip()]
+    if args.disposition is not None:
+        summary["disposition"] = args.disposition
+    if args.topic is not None:
+        summary["topic_label"] = args.topic
+    store.save_summary(args.call_id, summary)
+    print(f"saved the edited summary of {args.call_id}")
+    return 0
+
+
+def _cmd_calls_export(args: argparse.Namespace, settings: Settings) -> int:
+    from agent_assist.record.export import to_csv, to_json
+
+    store = _call_store(settings)
+    records = list(store.iter_records(store.calls(args.search, args.since, args.until, args.limit)))
+    text = to_csv(records) if args.format == "csv" else to_json(records)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"wrote {len(records)} call(s) to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _cmd_eval_guidance(args: argparse.Namespace, settings: Settings) -> int:
+    from agent_assist.guidance.engine import GuidanceModel
+    from agent_assist.guidance.evaluate import evaluate_all
+    from agent_assist.retrieval.embedder import load_embedder
+    from agent_assist.retrieval.pack import load_pack, merge_packs
+
+    sets = args.sets or paths.guidance_eval_dir()
+    retrieval = settings.retrieval
+    pack = merge_packs([load_pack(p) for p in (retrieval.pack, *retrieval.team_packs)])
+    embedder = load_embedder(retrieval.embedder, paths.models_dir(), retrieval.threads)
+    results = evaluate_all(sets, GuidanceModel(pack.guidance, embedder))
+    if not results:
+        raise AgentAssistError(f"No *_eval.yaml sets in {sets}")
+    print(
+        f"{'detector':<12} {'split':<5} {'precision':>9} {'recall':>7} {'tp':>4} {'fp':>4} {'fn':>4}"
+    )
+    for name, by_split in results.items():
+        for split, score in by_split.items():
+            print(f"{name:<12} {split:<5} {score.precision:>9.3f} {score.recall:>7.3f}"
+                  f" {score.tp:>4} {score.fp:>4} {score.fn:>4}")  # fmt: skip
+            if args.errors and split == "all":
+                for error in score.errors:
+                    print(f"    {json.dumps(error, ensure_ascii=False)}")
+    if args.json:
+        report = {n: {s: v.as_json() for s, v in d.items()} for n, d in results.items()}
+        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0

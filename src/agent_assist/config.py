@@ -82,6 +82,26 @@ class RetrievalSettings(_Section):
     threads: int = Field(1, ge=1, le=16)
 
 
+class GuidanceSettings(_Section):
+    # Call type of the pack's guidance.yaml (service, collections …); "" = the pack's default.
+    call_type: str = ""
+    # The customer's time zone, for collections contact hours (IANA name).
+    time_zone: str = "Asia/Shanghai"
+
+
+class PrivacySettings(_Section):
+    # The live transcript shows ID, card and phone numbers masked; stored text always is.
+    mask_live_transcript: bool = True
+    # Characters a masked number keeps at its end (尾号); codes are always masked whole.
+    keep_last_digits: int = Field(4, ge=0, le=6)
+
+
+class RecordSettings(_Section):
+    # Keep a local record of every call (masked transcript, cards, alerts, summary).
+    enabled: bool = True
+    database: Path = Field(default_factory=lambda: paths.data_dir() / "calls.sqlite3")
+
+
 class UiSettings(_Section):
     width_px: int = Field(440, ge=320, le=1200)
     always_on_top: bool = False
@@ -102,6 +122,9 @@ class Settings(BaseSettings):
     audio: AudioSettings = AudioSettings()
     ingest: IngestSettings = IngestSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
+    guidance: GuidanceSettings = GuidanceSettings()
+    privacy: PrivacySettings = PrivacySettings()
+    record: RecordSettings = RecordSettings()
     ui: UiSettings = UiSettings()
 
     @classmethod

@@ -7,7 +7,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent_assist.call_session import CallEnded, CallSession
 from agent_assist.domain import RetrievalResult, Speaker, Transcript
+from agent_assist.guidance.events import Alert, AlertFollowUp, GuidanceEvent
+from agent_assist.guidance.pii import mask_pii
 from agent_assist.retrieval.queries import QueryMaker
 from agent_assist.retrieval.retriever import Retriever
 from agent_assist.speech.events import LevelReading, SpeechStats
@@ -24,6 +27,7 @@ class UtteranceReport:
     first_card_call_s: float | None = None
     first_card_from_partial: bool = False
     timings: dict[str, float | None] = field(default_factory=dict)
+    guidance: list[GuidanceEvent] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         t = self.transcript
@@ -32,13 +36,22 @@ class UtteranceReport:
             "speaker": t.speaker.value,
             "start_s": round(t.start_s, 3),
             "end_s": round(t.end_s, 3),
-            "text": t.text,
+            "text": mask_pii(t.text),
             "partial_queries": self.partial_queries,
             "first_card_call_s": self.first_card_call_s,
             "first_card_from_partial": self.first_card_from_partial,
             "suggestions": [],
             "timings_ms": self.timings,
-        }
+            "alerts": [
+                {"id": a.alert_id, "kind": a.kind.value, "rule": a.rule_id, "title": a.title,
+                 "severity": a.severity.value, "how": a.how, "advice": a.advice}
+                for a in self.guidance if isinstance(a, Alert)
+            ],
+            "follow_ups": [
+                {"alert": f.alert_id, "resolved": f.resolved, "note": f.note}
+                for f in self.guidance if isinstance(f, AlertFollowUp)
+            ],
+        }  # fmt: skip
         if self.result is not None:
             row["suggestions"] = [
                 {
@@ -62,8 +75,15 @@ class HeadlessReplay:
     last partial query of the same utterance, as the panel's debounce timer would.
     """
 
-    def __init__(self, retriever: Retriever, debounce_s: float = 0.25) -> None:
+    def __init__(
+        self, retriever: Retriever, debounce_s: float = 0.25, session: CallSession | None = None
+    ) -> None:
         self._retriever = retriever
+        # Guidance and the call record, as the panel runs them; None: cards only.
+        self.session = session
+        self.start_events: list[GuidanceEvent] = []
+        self.end_events: list[GuidanceEvent] = []
+        self.ended: CallEnded | None = None
         self._debounce_s = debounce_s
         self._queries = QueryMaker()  # numbering and follow-up context, as the panel does
         self.speech_stats: SpeechStats | None = None
@@ -76,6 +96,8 @@ class HeadlessReplay:
     ) -> Iterator[UtteranceReport]:
         pending: dict[str, UtteranceReport] = {}
         last_query_s: dict[str, float] = {}
+        if self.session is not None:
+            self.start_events = self.session.start()
         for transcript in self._transcripts(source, stop or threading.Event()):
             report = pending.setdefault(
                 transcript.utterance_id, UtteranceReport(transcript=transcript, result=None)
@@ -84,8 +106,13 @@ class HeadlessReplay:
             if transcript.speaker is Speaker.CUSTOMER:
                 self._maybe_query(report, transcript, last_query_s)
             if transcript.is_final:
+                if self.session is not None:
+                    report.guidance = self.session.on_transcript(transcript)
+                    report.timings["guidance"] = round(self.session.guidance.last_ms, 3)
                 del pending[transcript.utterance_id]
                 yield report
+        if self.session is not None:
+            self.end_events, self.ended = self.session.finish()
 
     def _transcripts(self, source: CallSource, stop: threading.Event) -> Iterator[Transcript]:
         for event in source.events(stop):
@@ -93,7 +120,12 @@ class HeadlessReplay:
                 yield event
             elif isinstance(event, SpeechStats):
                 self.speech_stats = event
-            elif not isinstance(event, LevelReading):  # meters matter only on screen
+            elif isinstance(event, LevelReading):  # meters matter only on screen and to emotion
+                if self.session is not None:
+                    self.session.on_speech_event(event)
+            else:
+                if self.session is not None:
+                    self.session.on_speech_event(event)
                 self.other_events.append(event)
                 if self.on_event is not None:
                     self.on_event(event)
@@ -109,12 +141,14 @@ class HeadlessReplay:
             report.partial_queries += 1
         query = self._queries.query_for(transcript)
         result = self._retriever.search(query)
+        if result.suggestions and self.session is not None:
+            self.session.on_cards(result)
         if result.suggestions and report.first_card_call_s is None:
             report.first_card_call_s = round(transcript.end_s, 3)
             report.first_card_from_partial = not transcript.is_final
         if transcript.is_final:
             report.result = result
-            report.timings = {
+            report.timings |= {
                 "asr": None if transcript.asr_ms is None else round(transcript.asr_ms, 3),
                 "embed": round(result.timings.embed_ms, 3),
                 "search": round(result.timings.search_ms, 3),

@@ -77,3 +77,8 @@ def shared_eval_assets() -> Path:
 def sample_queries_file() -> Path:
     """The labelled caller phrasings for the sample pack (in a source checkout)."""
     return _SOURCE_ROOT / "tests" / "data" / "sample_pack_queries.yaml"
+
+
+def guidance_eval_dir() -> Path:
+    """Labelled sets for ``eval guidance`` (in a source checkout)."""
+    return _SOURCE_ROOT / "tests" / "data" / "guidance"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agent_assist.config import RetrievalSettings
+from agent_assist.guidance.engine import GuidanceModel
 from agent_assist.retrieval.embedder import Embedder, load_embedder
 from agent_assist.retrieval.index import (
     LoadedIndex,
@@ -34,6 +35,7 @@ class AssistServices:
     embedder: Embedder
     index: LoadedIndex
     retriever: Retriever
+    guidance: GuidanceModel
 
 
 def index_dir_for(settings: RetrievalSettings, pack: ScriptPack) -> Path:
@@ -73,5 +75,7 @@ def load_services(
     index = load_index(index_dir, embedder)
     min_score = settings.min_score if settings.min_score is not None else embedder.default_min_score
     retriever = Retriever(embedder, index, settings.top_k, min_score)
+    report("Preparing guidance rules", 0.95)
+    guidance = GuidanceModel(pack.guidance, embedder)
     report("Ready", 1.0)
-    return AssistServices(pack, embedder, index, retriever)
+    return AssistServices(pack, embedder, index, retriever, guidance)

@@ -43,10 +43,10 @@ class GuidanceModel:
     def __init__(self, rules: GuidanceRules, embedder: Embedder | None) -> None:
         self.rules = rules
         self.embedder = embedder
-        excuses = rules.warning_framing
-        self.compliance = RuleGuard(Detector.COMPLIANCE, rules.rules, embedder, excuses)
-        self.privacy = RuleGuard(Detector.PRIVACY_ASK, rules.rules, embedder, excuses)
-        self.risk = RuleGuard(Detector.RISK, rules.rules, embedder)
+        excuses, ordinary = rules.warning_framing, rules.ordinary_examples
+        self.compliance = RuleGuard(Detector.COMPLIANCE, rules.rules, embedder, excuses, ordinary)
+        self.privacy = RuleGuard(Detector.PRIVACY_ASK, rules.rules, embedder, excuses, ordinary)
+        self.risk = RuleGuard(Detector.RISK, rules.rules, embedder, (), ordinary)
         self.emotion = EmotionAssessor(rules.emotion, embedder)
         self.steps = StepMatcher(rules, embedder)
         self.needs_vector = embedder is not None and any(

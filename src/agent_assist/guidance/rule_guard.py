@@ -44,6 +44,7 @@ class RuleGuard:
         rules: Sequence[Rule],
         embedder: Embedder | None,
         excuses: Sequence[str] = (),
+        ordinary: Sequence[str] = (),
         thresholds: tuple[float, float] | None = None,
     ) -> None:
         min_score, min_margin = thresholds or MEANING_THRESHOLDS[detector]
@@ -58,7 +59,7 @@ class RuleGuard:
             self._meaning = MeaningMatcher(
                 embedder,
                 [(r, e) for r in self.rules for e in r.examples],
-                [c for r in self.rules for c in r.counter_examples],
+                [*(c for r in self.rules for c in r.counter_examples), *ordinary],
                 min_score,
                 min_margin,
             )

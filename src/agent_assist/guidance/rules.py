@@ -152,6 +152,9 @@ class GuidanceRules(_GuidanceModel):
     # An agent warning against or denying a practice (如果有人…, …是诈骗, 不建议…) names it
     # without doing it: these phrases excuse the agent-side rules for that utterance.
     warning_framing: tuple[str, ...] = ()
+    # Everyday service talk: counter-examples for every meaning match, so ordinary questions
+    # ("您是用哪张卡还的", "手续费怎么收") do not drift onto a rule's examples.
+    ordinary_examples: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _references_resolve(self) -> GuidanceRules:
@@ -200,7 +203,13 @@ def merge_guidance(parts: Sequence[GuidanceRules]) -> GuidanceRules:
         merged = merged.model_copy(
             update={
                 k: getattr(part, k)
-                for k in ("default_call_type", "collections", "emotion", "warning_framing")
+                for k in (
+                    "default_call_type",
+                    "collections",
+                    "emotion",
+                    "warning_framing",
+                    "ordinary_examples",
+                )
                 if k in defaults
             }
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from pathlib import Path
 from typing import Protocol
 
@@ -76,11 +77,14 @@ class UseEmbedder:
             raise ModelCorruptError(f"Cannot load the sentence encoder in {folder}: {exc}") from exc
         # The backend fixes the architecture, so any copy of the weights is the same model.
         self.model_id = f"use-multilingual-v3@{fingerprint(folder)}"
+        # Retrieval and guidance embed from their own threads; the backend is not re-entrant.
+        self._lock = threading.Lock()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return _normalise(self._backend.encode(list(texts)))
+        with self._lock:
+            return _normalise(self._backend.encode(list(texts)))
 
 
 class SentenceTransformerEmbedder:
@@ -107,11 +111,13 @@ class SentenceTransformerEmbedder:
             raise ModelCorruptError(f"{folder}: model does not declare its embedding dimension")
         self.dim = int(dim)
         self.model_id = f"{name or model_folder_name(folder)}@{fingerprint(folder)}"
+        self._lock = threading.Lock()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self._model.encode(list(texts), batch_size=32, convert_to_numpy=True)
+        with self._lock:
+            vectors = self._model.encode(list(texts), batch_size=32, convert_to_numpy=True)
         return _normalise(vectors)
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal, TypeVar
 
@@ -168,7 +168,7 @@ class ScriptPack:
     entries: tuple[KnowledgeEntry, ...]
     scripts: tuple[Script, ...]
     file_sha256: dict[str, str]
-    guidance: GuidanceRules = GuidanceRules()
+    guidance: GuidanceRules = field(default_factory=GuidanceRules)
 
 
 class _PackFiles:

@@ -20,7 +20,11 @@ class PackWatcher:
     def signature(self) -> Signature:
         files = []
         for path in self._paths:
-            candidates = [path] if path.suffix == ".zip" else [path / n for n in (*PACK_FILES, *OPTIONAL_FILES)]
+            candidates = (
+                [path]
+                if path.suffix == ".zip"
+                else [path / n for n in (*PACK_FILES, *OPTIONAL_FILES)]
+            )
             for file in candidates:
                 try:
                     stat = file.stat()
