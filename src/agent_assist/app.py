@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
@@ -13,9 +14,11 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QApplication
 
 from agent_assist import paths
+from agent_assist.call_session import CallSession, metadata_from
 from agent_assist.call_sources import open_live, open_replay
 from agent_assist.config import Settings
 from agent_assist.pipeline.controller import AssistController, CallState
+from agent_assist.record.store import CallStore
 from agent_assist.retrieval.pack_watch import PackWatcher
 from agent_assist.services import AssistServices, load_services
 from agent_assist.ui.main_window import MainWindow
@@ -79,7 +82,14 @@ def build_panel(
 ) -> tuple[AssistController, MainWindow]:
     """Create the controller and window, start loading; once ready, replay ``replay``
     (a file, or ``LIVE`` for the live source in the settings)."""
-    controller = AssistController(settings.retrieval)
+    store = record_opener(settings)
+    controller = AssistController(
+        settings.retrieval,
+        session_for=partial(session_for, settings, store),
+        store=store,
+        mask_live=settings.privacy.mask_live_transcript,
+        keep_last=settings.privacy.keep_last_digits,
+    )
     window = MainWindow(controller, settings.ui)
     starter = CallStarter(controller, settings, realtime)
     starter.pending = replay
@@ -95,6 +105,36 @@ def build_panel(
     if settings.retrieval.reload_check_s > 0:
         controller.watch_packs(settings.retrieval.reload_check_s, reload_when_changed(settings))
     return controller, window
+
+
+def record_opener(settings: Settings) -> Callable[[], CallStore | None]:
+    """Opens the call record once, on first use (in the guidance thread)."""
+
+    @functools.cache
+    def open_store() -> CallStore | None:
+        if not settings.record.enabled:
+            return None
+        store = CallStore(settings.record.database, settings.privacy.keep_last_digits)
+        if store.recovered:
+            logger.warning("%d call(s) interrupted by a crash were kept", store.recovered)
+        return store
+
+    return open_store
+
+
+def session_for(
+    settings: Settings, store: Callable[[], CallStore | None], services: AssistServices
+) -> CallSession:
+    """A call session with the pack's guidance and the call metadata in the settings."""
+    manifest = services.pack.manifest
+    return CallSession(
+        services.guidance,
+        store(),
+        metadata_from(settings),
+        source=settings.audio.source,
+        pack=f"{manifest.id}@{manifest.version}",
+        keep_last=settings.privacy.keep_last_digits,
+    )
 
 
 def reload_when_changed(settings: Settings) -> Callable[..., AssistServices | None]:

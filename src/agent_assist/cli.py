@@ -746,7 +746,8 @@ def _cmd_eval_guidance(args: argparse.Namespace, settings: Settings) -> int:
     if not results:
         raise AgentAssistError(f"No *_eval.yaml sets in {sets}")
     print(
-        f"{'detector':<12} {'split':<5} {'precision':>9} {'recall':>7} {'tp':>4} {'fp':>4} {'fn':>4}"
+        f"{'detector':<12} {'split':<5} {'precision':>9} {'recall':>7}"
+        f" {'tp':>4} {'fp':>4} {'fn':>4}"
     )
     for name, by_split in results.items():
         for split, score in by_split.items():

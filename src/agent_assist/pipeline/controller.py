@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, QThreadPool, QTimer, Signal, Slot
 
+from agent_assist.call_session import CallSession
 from agent_assist.config import RetrievalSettings
 from agent_assist.domain import Query, RetrievalResult, Speaker, Transcript
 from agent_assist.errors import AgentAssistError
+from agent_assist.guidance.pii import mask_pii
 from agent_assist.inbox import LatestOnly
-from agent_assist.pipeline.workers import LoadServicesTask, RetrievalWorker, TranscriptWorker
+from agent_assist.pipeline.workers import (
+    GuidanceWorker,
+    LoadServicesTask,
+    RetrievalWorker,
+    TranscriptWorker,
+)
+from agent_assist.record.export import to_csv, to_json
+from agent_assist.record.store import CallStore
 from agent_assist.retrieval.queries import QueryMaker
 from agent_assist.retrieval.stability import CardStabilizer
 from agent_assist.services import AssistServices
@@ -44,6 +56,8 @@ class AssistController(QObject):
         source_failed(SourceStatus): the device or stream broke; ``reconnect()`` retries.
         suggestions_updated(RetrievalResult): fresh, non-empty cards for a customer utterance.
         error_raised(AgentAssistError): something the user should know about.
+        guidance_updated(GuidanceEvent): an alert, a follow-up or the checklist.
+        call_recorded(CallEnded): the call ended and its summary is ready to review.
     """
 
     state_changed = Signal(object)
@@ -54,10 +68,28 @@ class AssistController(QObject):
     source_failed = Signal(object)
     suggestions_updated = Signal(object)
     error_raised = Signal(object)
+    guidance_updated = Signal(object)
+    call_recorded = Signal(object)
 
-    def __init__(self, settings: RetrievalSettings, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        settings: RetrievalSettings,
+        parent: QObject | None = None,
+        *,
+        session_for: Callable[[AssistServices], CallSession] | None = None,
+        store: Callable[[], CallStore | None] | None = None,
+        mask_live: bool = True,
+        keep_last: int = 4,
+    ) -> None:
         super().__init__(parent)
         self._settings = settings
+        self._session_for = session_for
+        # Opens the call record on first use, in the guidance thread (never on the GUI thread).
+        self._store = store or (lambda: None)
+        self._mask_live = mask_live
+        self._keep_last = keep_last
+        self._guidance_worker: GuidanceWorker | None = None
+        self._recording = False  # a call session is open in the guidance worker
         self.state = CallState.LOADING
         self.services: AssistServices | None = None
         self._inbox: LatestOnly[Query] = LatestOnly()
@@ -98,6 +130,13 @@ class AssistController(QObject):
         worker.results_ready.connect(self._on_retrieval_results_ready)
         worker.failed.connect(self._on_worker_failed)
         self._start_thread("retrieval", worker)
+        if self._session_for is not None and self._guidance_worker is None:
+            guidance = GuidanceWorker()
+            guidance.guidance_ready.connect(self.guidance_updated)
+            guidance.call_ended.connect(self.call_recorded)
+            guidance.failed.connect(self._on_worker_failed)
+            self._guidance_worker = guidance
+            self._start_thread("guidance", guidance)
         self.services_loaded.emit(services)
         self._set_state(CallState.READY)
 
@@ -165,6 +204,10 @@ class AssistController(QObject):
         worker.failed.connect(self._on_worker_failed)
         worker.finished.connect(self._on_call_finished)
         self._call_worker = worker
+        if self._guidance_worker is not None and self._session_for is not None and self.services:
+            session_for, services = self._session_for, self.services
+            self._guidance_worker.begin(lambda: session_for(services))
+            self._recording = True
         self._start_thread("call-source", worker)
         self._set_state(CallState.IN_CALL)
 
@@ -178,9 +221,52 @@ class AssistController(QObject):
         if self._call_worker is not None:
             self._call_worker.stop()
 
+    def card_action(self, entry_id: str, action: str) -> None:
+        """The agent used a card or rated it (used, helpful, unhelpful): kept with the call."""
+        if self._guidance_worker is not None:
+            self._guidance_worker.card_action(entry_id, action)
+
+    def save_summary(self, call_id: str, summary: dict[str, Any]) -> None:
+        """Store the agent's edited summary (in the record thread)."""
+        if self._guidance_worker is not None:
+            store_for = self._store
+
+            def save() -> None:
+                store = store_for()
+                if store is not None:
+                    store.save_summary(call_id, summary)
+
+            self._guidance_worker.run_task(save)
+
+    def export_call(self, call_id: str, path: Path) -> None:
+        """Write one call's record as JSON or CSV (by the file's suffix)."""
+        if self._guidance_worker is None:
+            return
+        store_for = self._store
+
+        def export() -> None:
+            store = store_for()
+            if store is None:
+                raise AgentAssistError("Call records are switched off (record.enabled)")
+            records = [store.record(call_id)]
+            text = to_csv(records) if path.suffix.lower() == ".csv" else to_json(records)
+            try:
+                path.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise AgentAssistError(f"Cannot write {path}: {exc}") from exc
+
+        self._guidance_worker.run_task(export)
+
     @Slot(object)
     def _on_call_transcript_ready(self, transcript: Transcript) -> None:
-        self.transcript_updated.emit(transcript)
+        if transcript.is_final and self._guidance_worker is not None:
+            self._guidance_worker.feed(transcript)
+        shown = transcript
+        if self._mask_live:
+            masked = mask_pii(transcript.text, self._keep_last)
+            if masked != transcript.text:
+                shown = dataclasses.replace(transcript, text=masked, raw_text="")
+        self.transcript_updated.emit(shown)
         if transcript.speaker is not Speaker.CUSTOMER:
             return
         if transcript.is_final and not transcript.text:
@@ -201,6 +287,8 @@ class AssistController(QObject):
     @Slot(object)
     def _on_call_speech_event(self, event: object) -> None:
         self.speech_event.emit(event)
+        if self._guidance_worker is not None:
+            self._guidance_worker.feed(event)
         if isinstance(event, SourceStatus) and event.state is SourceState.FAILED:
             self.source_failed.emit(event)
 
@@ -223,6 +311,14 @@ class AssistController(QObject):
         if shown is None:
             return
         self._shown_seq = result.query.seq
+        if self._guidance_worker is not None:
+            self._guidance_worker.feed(shown)
+        if self._mask_live:
+            masked = mask_pii(shown.query.text, self._keep_last)
+            if masked != shown.query.text:
+                shown = dataclasses.replace(
+                    shown, query=dataclasses.replace(shown.query, text=masked)
+                )
         self.suggestions_updated.emit(shown)
 
     @Slot()
@@ -230,7 +326,13 @@ class AssistController(QObject):
         self._throttle.stop()
         self._pending_partial = None
         self._call_worker = None
+        self._end_recording()
         self._set_state(CallState.READY)
+
+    def _end_recording(self) -> None:
+        if self._guidance_worker is not None and self._recording:
+            self._recording = False
+            self._guidance_worker.end()
 
     @Slot(object)
     def _on_worker_failed(self, error: AgentAssistError) -> None:
@@ -255,9 +357,16 @@ class AssistController(QObject):
 
     def shutdown(self) -> None:
         """Stop the call, then retrieval; wait (bounded) for every thread to end."""
+        call_worker = self._call_worker
         self.stop_call()
         self._reload_timer.stop()
         self._inbox.close()
+        for thread, worker in list(self._threads):
+            if worker is call_worker and not thread.wait(_THREAD_STOP_TIMEOUT_MS):
+                logger.warning("the call source did not stop in time")
+        self._end_recording()  # closing the window mid-call still leaves a complete record
+        if self._guidance_worker is not None:
+            self._guidance_worker.close()
         for thread, _ in list(self._threads):
             if not thread.wait(_THREAD_STOP_TIMEOUT_MS):
                 logger.warning("thread %s did not stop in time", thread.objectName())

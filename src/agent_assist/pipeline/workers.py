@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Signal, Slot
 
-from agent_assist.domain import Query, Transcript
+from agent_assist.call_session import CallSession
+from agent_assist.domain import Query, RetrievalResult, Transcript
 from agent_assist.errors import AgentAssistError
 from agent_assist.inbox import LatestOnly, MailboxClosed
 from agent_assist.retrieval.retriever import Retriever
@@ -130,3 +133,93 @@ class LoadServicesTask(QRunnable):
             self.signals.failed.emit(AgentAssistError(f"Loading failed unexpectedly: {exc}"))
         else:
             self.signals.loaded.emit(services)
+
+
+class GuidanceWorker(QObject):
+    """Runs the call session (guidance and the record) in order, off the GUI thread.
+
+    Every final, speech event and shown card of a call goes through one FIFO queue, so the
+    record sees the call in order; nothing here is ever skipped, unlike retrieval.
+
+    Signals:
+        guidance_ready(GuidanceEvent): an alert, a follow-up or the checklist.
+        call_ended(CallEnded): the call is recorded and summarised.
+        failed(AgentAssistError): one step failed; the loop keeps running.
+        finished(): the queue was closed.
+    """
+
+    guidance_ready = Signal(object)
+    call_ended = Signal(object)
+    failed = Signal(object)
+    finished = Signal()
+
+    _CLOSE = object()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._session: CallSession | None = None
+
+    # Thread-safe intents, in call order.
+    def begin(self, open_session: Callable[[], CallSession]) -> None:
+        self._queue.put(("begin", open_session))
+
+    def feed(self, item: object) -> None:
+        self._queue.put(("feed", item))
+
+    def card_action(self, entry_id: str, action: str) -> None:
+        self._queue.put(("action", (entry_id, action)))
+
+    def end(self) -> None:
+        self._queue.put(("end", None))
+
+    def run_task(self, task: Callable[[], object]) -> None:
+        """Any record work (save an edited summary, export) in call order."""
+        self._queue.put(("task", task))
+
+    def close(self) -> None:
+        self._queue.put(self._CLOSE)
+
+    @Slot()
+    def run(self) -> None:
+        while (message := self._queue.get()) is not self._CLOSE:
+            kind, payload = message  # type: ignore[misc]
+            try:
+                self._handle(kind, payload)
+            except AgentAssistError as exc:
+                logger.exception("guidance step %s failed", kind)
+                self.failed.emit(exc)
+            except Exception as exc:  # a bad rule or record write must not end guidance
+                logger.exception("guidance step %s crashed", kind)
+                self.failed.emit(AgentAssistError(f"Guidance failed unexpectedly: {exc}"))
+        self.finished.emit()
+
+    def _handle(self, kind: str, payload: Any) -> None:
+        if kind == "begin":
+            self._session = payload()
+            self._emit(self._session.start())
+        elif kind == "task":
+            payload()
+        elif self._session is None:
+            return
+        elif kind == "feed":
+            self._feed(self._session, payload)
+        elif kind == "action":
+            self._session.on_card_action(*payload)
+        elif kind == "end":
+            events, ended = self._session.finish()
+            self._emit(events)
+            if ended is not None:
+                self.call_ended.emit(ended)
+
+    def _feed(self, session: CallSession, item: object) -> None:
+        if isinstance(item, Transcript):
+            self._emit(session.on_transcript(item))
+        elif isinstance(item, RetrievalResult):
+            session.on_cards(item)
+        else:
+            session.on_speech_event(item)
+
+    def _emit(self, events: list[object]) -> None:
+        for event in events:
+            self.guidance_ready.emit(event)

@@ -20,12 +20,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_assist.call_session import CallEnded
 from agent_assist.config import UiSettings
 from agent_assist.domain import RetrievalResult, Transcript
 from agent_assist.errors import AgentAssistError
+from agent_assist.guidance.events import Alert, AlertFollowUp, ChecklistUpdate
 from agent_assist.pipeline.controller import AssistController, CallState
 from agent_assist.services import AssistServices
 from agent_assist.speech.events import SideWarning, SourceState, SourceStatus
+from agent_assist.ui.call_summary_view import CallSummaryView
+from agent_assist.ui.guidance_view import AlertsView, ChecklistView
 from agent_assist.ui.style import PANEL_QSS
 from agent_assist.ui.suggestion_cards import SuggestionPanel
 from agent_assist.ui.transcript_view import TranscriptView
@@ -76,6 +80,10 @@ class MainWindow(QMainWindow):
         layout.addLayout(self._build_source_banner())
         self.progress = QProgressBar(maximum=100, textVisible=False, fixedHeight=4)
         layout.addWidget(self.progress)
+        self.checklist = ChecklistView()
+        layout.addWidget(self.checklist)
+        self.alerts = AlertsView()
+        layout.addWidget(self.alerts)
 
         self.suggestions = SuggestionPanel()
         scroll = QScrollArea(widgetResizable=True, frameShape=QScrollArea.Shape.NoFrame)
@@ -84,6 +92,8 @@ class MainWindow(QMainWindow):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self._section("建议 Suggestions", scroll))
         splitter.addWidget(self._section("通话转写 Transcript", self.transcript))
+        self.summary = CallSummaryView()
+        splitter.addWidget(self.summary)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([_CARDS_SHARE * 10, (100 - _CARDS_SHARE) * 10])
@@ -144,6 +154,11 @@ class MainWindow(QMainWindow):
         c.suggestions_updated.connect(self._on_controller_suggestions_updated)
         c.error_raised.connect(self._on_controller_error_raised)
         c.speech_event.connect(self._on_controller_speech_event)
+        c.guidance_updated.connect(self._on_controller_guidance_updated)
+        c.call_recorded.connect(self._on_controller_call_recorded)
+        self.summary.save_requested.connect(c.save_summary)
+        self.summary.export_requested.connect(c.export_call)
+        self.suggestions.card_used.connect(self._on_suggestions_card_used)
         self.replay_button.clicked.connect(self._on_replay_clicked)
         self.live_button.clicked.connect(self.live_requested)
         self.reconnect_button.clicked.connect(self.reconnect_requested)
@@ -181,6 +196,8 @@ class MainWindow(QMainWindow):
         if state is CallState.IN_CALL:
             self.transcript.clear_call()
             self.suggestions.clear_cards()
+            self.alerts.clear_call()
+            self.summary.clear_call()
             self._side_warnings.clear()
             self._source_problem = ""
             self._show_source_banner()
@@ -237,6 +254,23 @@ class MainWindow(QMainWindow):
                 self._show_source_banner()
             elif event.state in (SourceState.CONNECTED, SourceState.WAITING):
                 self.status.setText(f"{self._models_text}\n{event.message}")
+
+    @Slot(object)
+    def _on_controller_guidance_updated(self, event: object) -> None:
+        if isinstance(event, Alert):
+            self.alerts.show_alert(event)
+        elif isinstance(event, AlertFollowUp):
+            self.alerts.follow_up(event)
+        elif isinstance(event, ChecklistUpdate):
+            self.checklist.show_checklist(event)
+
+    @Slot(object)
+    def _on_controller_call_recorded(self, ended: CallEnded) -> None:
+        self.summary.show_call(ended)
+
+    @Slot(str)
+    def _on_suggestions_card_used(self, entry_id: str) -> None:
+        self._controller.card_action(entry_id, "used")
 
     def _show_source_banner(self) -> None:
         lines = [f"⚠ {m}" for m in (self._source_problem, *self._side_warnings.values()) if m]

@@ -31,6 +31,18 @@ QLabel#chip {{ background: #ddf4ff; color: #0550ae; border-radius: 8px; padding:
                font-size: 11px; font-weight: 600; }}
 QLabel#chip[kind="script"] {{ background: #dafbe1; color: #116329; }}
 QPushButton#copy {{ padding: 3px 10px; font-size: 12px; }}
+QFrame#alert {{ background: #fff8c5; border: 1px solid #d4a72c; border-left: 5px solid #bf8700;
+                border-radius: 8px; }}
+QFrame#alert[level="red"] {{ background: #ffebe9; border: 1px solid #ff8182;
+                             border-left: 5px solid #cf222e; }}
+QFrame#alert[level="done"] {{ background: #dafbe1; border: 1px solid #4ac26b;
+                              border-left: 5px solid #1a7f37; }}
+QLabel#alertTitle {{ font-size: 14px; font-weight: 700; color: #1f2328; }}
+QLabel#alertAdvice {{ font-size: 13px; color: #24292f; }}
+QLabel#alertQuote {{ font-size: 11px; color: #57606a; }}
+QPushButton#dismiss {{ padding: 2px; font-size: 12px; }}
+QLabel#checklist {{ font-size: 12px; padding: 0 2px; }}
+QLabel#summaryHeading {{ font-size: 13px; font-weight: 700; color: #1f2328; }}
 QListWidget#transcript {{ background: white; border: 1px solid #d0d7de; border-radius: 8px;
                           font-size: 13px; padding: 4px; }}
 """

@@ -88,7 +88,13 @@ class SuggestionCard(QFrame):
 
 
 class SuggestionPanel(QWidget):
-    """Shows the cards of the latest useful result; keeps them when nothing better arrives."""
+    """Shows the cards of the latest useful result; keeps them when nothing better arrives.
+
+    Signals:
+        card_used(str): the agent copied a card's text (the entry id), for the call record.
+    """
+
+    card_used = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -118,6 +124,7 @@ class SuggestionPanel(QWidget):
         self._empty.hide()
         for rank, suggestion in enumerate(result.suggestions):
             card = SuggestionCard(suggestion, rank, self)
+            card.copied.connect(self.card_used)
             self._layout.insertWidget(1 + rank, card)
             self.cards.append(card)
 

@@ -1,0 +1,149 @@
+"""Alerts above the cards and the required-steps checklist: what guidance tells the agent."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from agent_assist.guidance.events import Alert, AlertFollowUp, AlertKind, ChecklistUpdate
+
+# At most this many alerts stay on screen: the newest; the rest are in the call record.
+MAX_SHOWN = 2
+_KIND_LABELS = {
+    AlertKind.COMPLIANCE: "合规",
+    AlertKind.PRIVACY_ASK: "隐私",
+    AlertKind.RISK: "风险",
+    AlertKind.EMOTION: "情绪",
+    AlertKind.COLLECTIONS: "催收",
+    AlertKind.CHECKLIST: "步骤",
+}
+
+
+def alert_level(alert: Alert) -> str:
+    """red: stop and act (risk, high-severity rules); amber: adjust (emotion, medium)."""
+    if alert.kind is AlertKind.RISK or alert.severity.value == "high":
+        return "red"
+    return "amber"
+
+
+class AlertCard(QFrame):
+    """One alert: what happened, what to say instead (copyable), and the quote."""
+
+    dismissed = Signal(int)
+
+    def __init__(self, alert: Alert) -> None:
+        super().__init__(objectName="alert")
+        self.alert = alert
+        self.setProperty("level", alert_level(alert))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setSpacing(2)
+        top = QHBoxLayout()
+        title = QLabel(f"⚠ {_KIND_LABELS[alert.kind]} · {alert.title}", objectName="alertTitle")
+        title.setWordWrap(True)
+        top.addWidget(title, 1)
+        if alert.advice:
+            copy = QPushButton("复制话术", objectName="copy")
+            copy.setAccessibleName(f"复制建议话术：{alert.title}")
+            copy.clicked.connect(self._on_copy_clicked)
+            top.addWidget(copy)
+        close = QPushButton("✕", objectName="dismiss", fixedWidth=28)
+        close.setAccessibleName("关闭提醒")
+        close.clicked.connect(self._on_close_clicked)
+        top.addWidget(close)
+        layout.addLayout(top)
+        if alert.advice:
+            advice = QLabel(f"建议：{alert.advice}", objectName="alertAdvice", wordWrap=True)
+            advice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            layout.addWidget(advice)
+        if alert.quote:
+            layout.addWidget(QLabel(f"「{alert.quote}」", objectName="alertQuote", wordWrap=True))
+        self.note = QLabel(objectName="alertQuote", wordWrap=True, visible=False)
+        layout.addWidget(self.note)
+
+    def follow_up(self, follow_up: AlertFollowUp) -> None:
+        self.note.setText(("✓ " if follow_up.resolved else "✗ ") + follow_up.note)
+        self.note.setVisible(True)
+        if follow_up.resolved:
+            self.setProperty("level", "done")
+            self.style().unpolish(self)
+            self.style().polish(self)
+
+    @Slot()
+    def _on_copy_clicked(self) -> None:
+        QGuiApplication.clipboard().setText(self.alert.advice)
+
+    @Slot()
+    def _on_close_clicked(self) -> None:
+        self.dismissed.emit(self.alert.alert_id)
+
+
+class AlertsView(QWidget):
+    """The newest alerts, stacked above the cards; hidden while there are none."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(4)
+        self._cards: dict[int, AlertCard] = {}
+        self.setVisible(False)
+
+    @property
+    def shown(self) -> list[Alert]:
+        return [card.alert for card in self._cards.values()]
+
+    def show_alert(self, alert: Alert) -> None:
+        card = AlertCard(alert)
+        card.dismissed.connect(self._on_card_dismissed)
+        self._cards[alert.alert_id] = card
+        self._layout.insertWidget(0, card)
+        while len(self._cards) > MAX_SHOWN:
+            self._remove(next(iter(self._cards)))
+        self.setVisible(True)
+
+    def follow_up(self, follow_up: AlertFollowUp) -> None:
+        card = self._cards.get(follow_up.alert_id)
+        if card is not None:
+            card.follow_up(follow_up)
+
+    def clear_call(self) -> None:
+        for alert_id in list(self._cards):
+            self._remove(alert_id)
+
+    @Slot(int)
+    def _on_card_dismissed(self, alert_id: int) -> None:
+        self._remove(alert_id)
+
+    def _remove(self, alert_id: int) -> None:
+        card = self._cards.pop(alert_id)
+        card.setParent(None)
+        card.deleteLater()
+        self.setVisible(bool(self._cards))
+
+
+class ChecklistView(QLabel):
+    """One line of steps: ✓ done, ○ still to say, ● required and missing (orange)."""
+
+    def __init__(self) -> None:
+        super().__init__(objectName="checklist", wordWrap=True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setAccessibleName("必要步骤 Required steps")
+        self.update_state: ChecklistUpdate | None = None
+        self.setVisible(False)
+
+    def show_checklist(self, update: ChecklistUpdate) -> None:
+        self.update_state = update
+        parts = []
+        for step in update.steps:
+            if step.done:
+                parts.append(f"<span style='color:#1a7f37'>✓ {step.title}</span>")
+            elif step.required:
+                parts.append(f"<span style='color:#bc4c00'>○ {step.title}</span>")
+            else:
+                parts.append(f"<span style='color:#8c959f'>· {step.title}</span>")
+        self.setText("步骤 " + "　".join(parts))
+        missing = [s.script for s in update.missing if s.script]
+        self.setToolTip("\n".join(missing))
+        self.setVisible(bool(update.steps))
