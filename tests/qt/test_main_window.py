@@ -106,3 +106,37 @@ def test_a_missing_embedding_model_is_shown_not_crashed(qtbot: QtBot, tmp_path: 
     assert "agent-assist models install no-such-model" in window.status.text()
     assert not window.replay_button.isEnabled()
     window.close()
+
+
+def test_demo_call_shows_alerts_checklist_masked_id_and_the_summary(
+    qtbot: QtBot, settings: Settings
+) -> None:
+    """Guidance on screen during the call, and the summary to edit when it ends."""
+    script = load_call_script(DEMO_CALL)
+    controller, window = build_panel(settings)
+    qtbot.addWidget(window)
+    window.show()
+    seen_alerts: list[str] = []
+    controller.guidance_updated.connect(
+        lambda e: seen_alerts.append(e.kind.value) if hasattr(e, "kind") else None
+    )
+    qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=30_000)
+    controller.start_call(partial(ScriptReplay, script, True, DEMO_SPEED))
+    qtbot.waitUntil(lambda: controller.state is CallState.IN_CALL)
+    qtbot.waitUntil(lambda: window.summary.isVisible(), timeout=60_000)
+    assert {"emotion", "risk", "compliance"} <= set(seen_alerts)
+    assert window.alerts.isVisible() and window.alerts.shown
+    assert window.checklist.isVisible() and "✓ 告知录音" in window.checklist.text()
+    lines = window.transcript.line_texts()
+    assert any("[身份证 ****002X]" in line for line in lines)
+    assert not any("11010519491231002X" in line for line in lines)
+    assert "质检分" in window.summary.heading.text()
+    # The agent edits the summary and saves it: the record keeps the edit.
+    window.summary.text.setPlainText("客户：还款未入账，已解释\n已提交冻结")
+    window.summary.save_button.click()
+    store = controller._store()
+    assert store is not None
+    qtbot.waitUntil(lambda: bool(store.calls()) and store.calls()[0].edited, timeout=5_000)
+    assert store.calls()[0].summary["summary"] == ["客户：还款未入账，已解释", "已提交冻结"]
+    window.close()  # shuts the controller down: every thread, the record's included, ends
+    assert controller._threads == []
