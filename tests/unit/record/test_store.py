@@ -51,7 +51,7 @@ def test_a_call_left_live_is_marked_interrupted_and_kept(tmp_path: Path) -> None
 
 def test_search_contacts_summary_and_export(tmp_path: Path) -> None:
     store = CallStore(tmp_path / "calls.sqlite3")
-    for n in range(2):
+    for _ in range(2):
         call = store.start_call(CallMetadata(call_type="collections", customer_ref="C-9"))
         store.add_utterance(
             call, _final("u1", Speaker.CUSTOMER, "我想申请分期还款 下周五还3000元", 1.0)
