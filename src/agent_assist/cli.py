@@ -655,10 +655,6 @@ def _progress_bar(**options: Any) -> Iterator[Callable[[int, int | None], None]]
         yield progress
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def _call_store(settings: Settings) -> Any:
     from agent_assist.record.store import CallStore
 
@@ -760,3 +756,7 @@ def _cmd_eval_guidance(args: argparse.Namespace, settings: Settings) -> int:
         report = {n: {s: v.as_json() for s, v in d.items()} for n, d in results.items()}
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

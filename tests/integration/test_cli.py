@@ -39,13 +39,23 @@ def test_replay_json_prints_every_utterance_with_cards_and_timings(
 ) -> None:
     done = _run("replay", str(DEMO_CALL), "--json", env=index_env)
     assert done.returncode == 0, done.stderr
-    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    *rows, ended = [json.loads(line) for line in done.stdout.splitlines()]
     assert len(rows) == 37
     asked = [r for r in rows if r["speaker"] == "customer" and r["suggestions"]]
     assert len(asked) >= 8
     for row in asked:
-        assert set(row["timings_ms"]) == {"asr", "embed", "search", "transcript_to_cards"}
+        assert set(row["timings_ms"]) == {
+            "asr", "embed", "search", "transcript_to_cards", "guidance"
+        }  # fmt: skip
         assert len(row["suggestions"]) <= 3
+    assert {a["kind"] for r in rows for a in r["alerts"]} >= {"risk", "emotion", "compliance"}
+    # The call is recorded: `calls list/show/export` find it, masked.
+    call_id = ended["call_ended"]["call_id"]
+    listed = _run("calls", "list", env=index_env)
+    assert call_id in listed.stdout
+    exported = _run("calls", "export", "--format", "csv", env=index_env)
+    assert exported.returncode == 0 and call_id in exported.stdout
+    assert "11010519491231002X" not in exported.stdout + done.stdout
 
 
 def test_replay_wav_through_vosk(index_env: dict[str, str], korean_vosk_model_dir: Path) -> None:
@@ -53,6 +63,7 @@ def test_replay_wav_through_vosk(index_env: dict[str, str], korean_vosk_model_di
     done = _run("replay", str(shared_asset("speech/en/vosk_test.wav")), "--json", env=env)
     assert done.returncode == 0, done.stderr
     rows = [json.loads(line) for line in done.stdout.splitlines()]
+    rows = [r for r in rows if "call_ended" not in r]
     assert rows and all(r["speaker"] == "customer" for r in rows)
     assert all(r["timings_ms"]["asr"] is not None for r in rows if r["suggestions"])
 
