@@ -1,6 +1,9 @@
 """Take a real screenshot of the panel mid-call (run under Xvfb with a CJK font installed).
 
-xvfb-run -s "-screen 0 1280x1000x24" python tools/screenshot_panel.py docs/panel-mid-call.png
+xvfb-run -s "-screen 0 1280x1000x24" python tools/screenshot_panel.py docs/panel-mid-call.png [SECONDS]
+
+SECONDS is the call time of the shot (default: mid-call; 162 shows the scam alert, 220 the
+end-of-call summary).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ SPEED = 4.0  # call seconds per wall second
 CALL_SECONDS = 121.5  # mid-call: the credit-report question has just been answered by a card
 
 
-def main(out: Path) -> None:
+def main(out: Path, call_seconds: float = CALL_SECONDS) -> None:
     app = QApplication(sys.argv)
     controller, window = build_panel(load_settings())
     window.move(0, 0)
@@ -34,7 +37,7 @@ def main(out: Path) -> None:
         if state is CallState.READY and not hasattr(start, "done"):
             start.done = True  # type: ignore[attr-defined]
             controller.start_call(partial(ScriptReplay, script, True, SPEED))
-            QTimer.singleShot(int(CALL_SECONDS / SPEED * 1000), shoot)
+            QTimer.singleShot(int(call_seconds / SPEED * 1000), shoot)
 
     def shoot() -> None:
         screen = window.screen()
@@ -51,4 +54,7 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/panel-mid-call.png"))
+    main(
+        Path(sys.argv[1] if len(sys.argv) > 1 else "docs/panel-mid-call.png"),
+        float(sys.argv[2]) if len(sys.argv) > 2 else CALL_SECONDS,
+    )

@@ -9,7 +9,8 @@ from agent_assist.guidance.matching import MeaningMatcher, PhraseMatcher, contai
 from agent_assist.guidance.rules import GuidanceRules, Step
 from agent_assist.retrieval.embedder import Embedder
 
-STEP_MIN_SCORE = 0.7
+# High: the opening "有什么可以帮您" must not tick the closing "还有其他可以帮您的吗".
+STEP_MIN_SCORE = 0.8
 STEP_MIN_MARGIN = 0.0
 
 

@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
         scroll = QScrollArea(widgetResizable=True, frameShape=QScrollArea.Shape.NoFrame)
         scroll.setWidget(self.suggestions)
         self.transcript = TranscriptView()
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter = self._splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self._section("建议 Suggestions", scroll))
         splitter.addWidget(self._section("通话转写 Transcript", self.transcript))
         self.summary = CallSummaryView()
@@ -267,6 +267,9 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_controller_call_recorded(self, ended: CallEnded) -> None:
         self.summary.show_call(ended)
+        # The call is over: the summary takes the transcript's room, the cards stay.
+        total = sum(self._splitter.sizes())
+        self._splitter.setSizes([total * 2 // 5, total // 5, total * 2 // 5])
 
     @Slot(str)
     def _on_suggestions_card_used(self, entry_id: str) -> None:
