@@ -1,6 +1,6 @@
 """Take a real screenshot of the panel mid-call (run under Xvfb with a CJK font installed).
 
-xvfb-run -s "-screen 0 1280x1000x24" python tools/screenshot_panel.py docs/panel-mid-call.png [SECONDS]
+xvfb-run -s "-screen 0 1280x1000x24" python tools/screenshot_panel.py OUT.png [SECONDS]
 
 SECONDS is the call time of the shot (default: mid-call; 162 shows the scam alert, 220 the
 end-of-call summary).
