@@ -732,11 +732,11 @@ def _cmd_eval_guidance(args: argparse.Namespace, settings: Settings) -> int:
     from agent_assist.guidance.engine import GuidanceModel
     from agent_assist.guidance.evaluate import evaluate_all
     from agent_assist.retrieval.embedder import load_embedder
-    from agent_assist.retrieval.pack import load_pack, merge_packs
+    from agent_assist.services import load_configured_pack
 
     sets = args.sets or paths.guidance_eval_dir()
     retrieval = settings.retrieval
-    pack = merge_packs([load_pack(p) for p in (retrieval.pack, *retrieval.team_packs)])
+    pack = load_configured_pack(retrieval)
     embedder = load_embedder(retrieval.embedder, paths.models_dir(), retrieval.threads)
     results = evaluate_all(sets, GuidanceModel(pack.guidance, embedder))
     if not results:

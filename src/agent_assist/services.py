@@ -42,6 +42,11 @@ def index_dir_for(settings: RetrievalSettings, pack: ScriptPack) -> Path:
     return settings.index_root / pack.manifest.id
 
 
+def load_configured_pack(settings: RetrievalSettings) -> ScriptPack:
+    """The base pack with the team packs merged over it, as the settings name them."""
+    return merge_packs([load_pack(p) for p in (settings.pack, *settings.team_packs)])
+
+
 def load_services(
     settings: RetrievalSettings, models_dir: Path, progress: LoadProgress | None = None
 ) -> AssistServices:
@@ -52,7 +57,7 @@ def load_services(
     """
     report = progress or (lambda _msg, _frac: None)
     report("Checking script pack", 0.05)
-    pack = merge_packs([load_pack(p) for p in (settings.pack, *settings.team_packs)])
+    pack = load_configured_pack(settings)
     report("Loading embedding model", 0.15)
     embedder = load_embedder(settings.embedder, models_dir, settings.threads)
     index_dir = index_dir_for(settings, pack)

@@ -14,7 +14,7 @@ import time
 import numpy as np
 
 from agent_assist.domain import Speaker, Transcript
-from agent_assist.guidance.call_meta import CallMetadata, contact_breaches
+from agent_assist.guidance.call_meta import CallMetadata, Party, contact_breaches
 from agent_assist.guidance.checklist import Checklist, StepMatcher
 from agent_assist.guidance.emotion import EmotionAssessor, EmotionTracker
 from agent_assist.guidance.events import (
@@ -174,7 +174,7 @@ class CallGuidance:
     def _disclosure(self, t: Transcript, norm: str) -> list[GuidanceEvent]:
         policy = self.model.rules.collections
         unverified = not self.checklist.is_done(policy.identity_step)
-        third_party = self.meta.party.value == "third_party"
+        third_party = self.meta.party is Party.THIRD_PARTY
         if not (third_party or unverified) or not contains_any(norm, policy.debt_phrases):
             return []
         self._disclosure_flagged = True

@@ -201,7 +201,8 @@ def _classify_inside(text: str, chars: list[_Char]) -> list[PiiSpan]:
     """Numbers run together with no separator (an ID then a phone): slide over the digits."""
     if len(chars) <= _LONGEST_NUMBER:
         return []
-    for size in (18, 15, 19, 18, 17, 16, 13, 12, 11):
+    # IDs first, then cards, then mobiles (with and without 86); landlines need a whole run.
+    for size in (18, 15, 19, 17, 16, 13, 11):
         for start in range(len(chars) - size + 1):
             found = _classify(text, chars[start : start + size], strict=True)
             if found is not None:

@@ -144,11 +144,19 @@ class CallStore:
             self._db.close()
 
     def _write(self, sql: str, params: tuple[Any, ...]) -> None:
-        try:
-            with self._lock:
-                self._db.execute(sql, params)
-        except sqlite3.Error as exc:
-            raise AgentAssistError(f"Cannot write the call record {self.path}: {exc}") from exc
+        self._write_many(sql, [params])
+
+    def _write_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        """All rows in one transaction: all stored, or none (rolled back)."""
+        with self._lock:
+            try:
+                self._db.execute("BEGIN")
+                self._db.executemany(sql, rows)
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise AgentAssistError(f"Cannot write the call record {self.path}: {exc}") from exc
 
     def _mask(self, text: str) -> str:
         return mask_pii(text, self._keep_last)
@@ -177,13 +185,7 @@ class CallStore:
              s.title, s.score, result.timings.total_ms, shown)
             for rank, s in enumerate(result.suggestions, 1)
         ]  # fmt: skip
-        try:
-            with self._lock:
-                self._db.execute("BEGIN")
-                self._db.executemany("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
-                self._db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise AgentAssistError(f"Cannot write the call record {self.path}: {exc}") from exc
+        self._write_many("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
 
     def add_card_action(self, call_id: str, entry_id: str, action: str) -> None:
         if action not in ("used", "helpful", "unhelpful"):
@@ -212,13 +214,7 @@ class CallStore:
     def set_checklist(self, call_id: str, update: ChecklistUpdate) -> None:
         rows = [(call_id, s.step_id, s.title, int(s.required), int(s.done), s.done_at_s)
                 for s in update.steps]  # fmt: skip
-        try:
-            with self._lock:
-                self._db.execute("BEGIN")
-                self._db.executemany("INSERT OR REPLACE INTO checklist VALUES (?,?,?,?,?,?)", rows)
-                self._db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise AgentAssistError(f"Cannot write the call record {self.path}: {exc}") from exc
+        self._write_many("INSERT OR REPLACE INTO checklist VALUES (?,?,?,?,?,?)", rows)
 
     def end_call(self, call_id: str, summary: dict[str, Any]) -> None:
         self._write(
