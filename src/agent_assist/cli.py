@@ -729,16 +729,17 @@ def _cmd_calls_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_eval_guidance(args: argparse.Namespace, settings: Settings) -> int:
-    from agent_assist.guidance.engine import GuidanceModel
+    from agent_assist.guidance.engine import GUIDANCE_VECTORS_FILE, GuidanceModel
     from agent_assist.guidance.evaluate import evaluate_all
     from agent_assist.retrieval.embedder import load_embedder
-    from agent_assist.services import load_configured_pack
+    from agent_assist.services import index_dir_for, load_configured_pack
 
     sets = args.sets or paths.guidance_eval_dir()
     retrieval = settings.retrieval
     pack = load_configured_pack(retrieval)
     embedder = load_embedder(retrieval.embedder, paths.models_dir(), retrieval.threads)
-    results = evaluate_all(sets, GuidanceModel(pack.guidance, embedder))
+    cache = index_dir_for(retrieval, pack) / GUIDANCE_VECTORS_FILE
+    results = evaluate_all(sets, GuidanceModel(pack.guidance, embedder, cache))
     if not results:
         raise AgentAssistError(f"No *_eval.yaml sets in {sets}")
     print(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agent_assist.config import RetrievalSettings
-from agent_assist.guidance.engine import GuidanceModel
+from agent_assist.guidance.engine import GUIDANCE_VECTORS_FILE, GuidanceModel
 from agent_assist.retrieval.embedder import Embedder, load_embedder
 from agent_assist.retrieval.index import (
     LoadedIndex,
@@ -81,6 +81,6 @@ def load_services(
     min_score = settings.min_score if settings.min_score is not None else embedder.default_min_score
     retriever = Retriever(embedder, index, settings.top_k, min_score)
     report("Preparing guidance rules", 0.95)
-    guidance = GuidanceModel(pack.guidance, embedder)
+    guidance = GuidanceModel(pack.guidance, embedder, index_dir / GUIDANCE_VECTORS_FILE)
     report("Ready", 1.0)
     return AssistServices(pack, embedder, index, retriever, guidance)

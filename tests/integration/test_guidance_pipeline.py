@@ -16,6 +16,7 @@ import yaml
 from agent_assist.call_session import CallSession
 from agent_assist.config import RetrievalSettings
 from agent_assist.guidance.call_meta import CallMetadata
+from agent_assist.guidance.engine import GUIDANCE_VECTORS_FILE, GuidanceModel
 from agent_assist.guidance.evaluate import evaluate_all
 from agent_assist.guidance.events import Alert, AlertFollowUp, AlertKind
 from agent_assist.headless import HeadlessReplay
@@ -30,9 +31,15 @@ ID = "11010519491231002X"
 
 
 @pytest.fixture(scope="module")
-def services(tmp_path_factory: pytest.TempPathFactory, use_model_dir: Path) -> AssistServices:
-    index = tmp_path_factory.mktemp("index")
-    settings = RetrievalSettings(embedder=str(use_model_dir), pack=SAMPLE_PACK, index_root=index)
+def index_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("index")
+
+
+@pytest.fixture(scope="module")
+def services(index_root: Path, use_model_dir: Path) -> AssistServices:
+    settings = RetrievalSettings(
+        embedder=str(use_model_dir), pack=SAMPLE_PACK, index_root=index_root
+    )
     return load_services(settings, Path("/nonexistent"))
 
 
@@ -96,16 +103,29 @@ def test_collections_call_outside_hours_with_unverified_disclosure(
     assert [a.rule_id for a in alerts] == ["collections-disclosure"]
 
 
-def test_every_detector_meets_the_floors_on_the_labelled_sets(services: AssistServices) -> None:
-    """Precision ≥ 0.9 and recall ≥ 0.85 on tests/data/guidance (the sets the rules were
-    developed on). Emotion does not reach the recall floor yet: its bar here is its level
-    today, so it cannot regress; docs/measurements.md has the held-out numbers."""
-    results = evaluate_all(REPO / "tests" / "data" / "guidance", services.guidance)
-    floors = {"emotion": (0.9, 0.8)}
+@pytest.mark.parametrize("sets", ["", "holdout"])
+def test_every_detector_meets_the_floors(services: AssistServices, sets: str) -> None:
+    """Precision ≥ 0.9 and recall ≥ 0.85 per detector, on the sets the thresholds were chosen
+    on and on the held-out sets written later by another hand. The classifier learns from
+    the pack's guidance_examples.yaml, which was written without sight of either."""
+    results = evaluate_all(REPO / "tests" / "data" / "guidance" / sets, services.guidance)
+    assert set(results) == {"compliance", "privacy_ask", "risk", "emotion", "pii"}
     for name, by_split in results.items():
-        precision, recall = floors.get(name, (0.9, 0.85))
         score = by_split["all"]
-        assert score.precision >= precision and score.recall >= recall, (name, score.as_json())
+        assert score.precision >= 0.9 and score.recall >= 0.85, (name, score.as_json())
+
+
+def test_example_vectors_are_cached_beside_the_index(
+    services: AssistServices, index_root: Path
+) -> None:
+    """A restart reuses the examples' vectors: building guidance again embeds nothing."""
+    cache = index_root / services.pack.manifest.id / GUIDANCE_VECTORS_FILE
+    again = GuidanceModel(services.pack.guidance, services.embedder, cache)
+    assert services.guidance.examples_embedded > 500
+    assert again.examples_embedded == 0
+    assert again.risk.check(
+        "有人冒用我身份证在你们这借了钱", again.embed("有人冒用我身份证在你们这借了钱")
+    )
 
 
 def test_kill_9_mid_call_leaves_a_readable_record(tmp_path: Path, use_model_dir: Path) -> None:

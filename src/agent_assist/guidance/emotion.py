@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from agent_assist.guidance.matching import MeaningMatcher, PhraseMatcher, contains_any
+from agent_assist.guidance.classifier import MeaningClassifier
+from agent_assist.guidance.matching import PhraseMatcher, contains_any
 from agent_assist.guidance.rules import EmotionRules
 from agent_assist.retrieval.embedder import Embedder
 
@@ -32,8 +33,7 @@ CALM = "calm"
 TRIGGER = 1.0
 WORD_WEIGHT = 1.0
 MEANING_WEIGHT = 1.0
-MEANING_MIN_SCORE = 0.55
-MEANING_MIN_MARGIN = 0.05
+MEANING_MIN_PROBABILITY = 0.75
 REPEAT_WEIGHT = 0.55
 REPEAT_MIN_SIMILARITY = 0.72
 LOUD_DB = 6.0
@@ -96,14 +96,17 @@ class EmotionAssessor:
             [(ANGRY, p) for p in rules.angry.phrases]
             + [(DISTRESSED, p) for p in rules.distressed.phrases]
         )
-        self._embedder = embedder
-        self._meaning: MeaningMatcher[str] | None = None
+        self._meaning: MeaningClassifier[str] | None = None
         examples = [(ANGRY, e) for e in rules.angry.examples] + [
             (DISTRESSED, e) for e in rules.distressed.examples
         ]
-        if embedder is not None and examples:
-            self._meaning = MeaningMatcher(
-                embedder, examples, rules.calm_examples, MEANING_MIN_SCORE, MEANING_MIN_MARGIN
+        if embedder is not None and examples and rules.calm_examples:
+            self._meaning = MeaningClassifier(
+                examples,
+                rules.calm_examples,
+                embedder.encode([e for _, e in examples]),
+                embedder.encode(list(rules.calm_examples)),
+                MEANING_MIN_PROBABILITY,
             )
 
     @property
@@ -125,10 +128,10 @@ class EmotionAssessor:
             scores[hit.key] += WORD_WEIGHT
             reasons.append(f"{hit.how}:{hit.phrase}")
         if self._meaning is not None and vector is not None:
-            best = self._meaning.best(vector)
-            if best is not None:
-                scores[best.key] += MEANING_WEIGHT
-                reasons.append(f"meaning:{best.example}({best.score:.2f})")
+            verdict = self._meaning.judge(vector)
+            if verdict is not None:
+                scores[verdict.key] += MEANING_WEIGHT
+                reasons.append(f"meaning:{verdict.example}({verdict.probability:.2f})")
         if _STAMMERED.search(norm_text):  # 明细 明细 明细, 规定规定: insisting
             scores[ANGRY] += REPEAT_WEIGHT
             reasons.append("repetition:within")

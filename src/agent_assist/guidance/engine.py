@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -28,7 +29,11 @@ from agent_assist.guidance.pii import mask_pii
 from agent_assist.guidance.rule_guard import RuleGuard, RuleMatch
 from agent_assist.guidance.rules import Detector, GuidanceRules, Severity
 from agent_assist.retrieval.embedder import Embedder
+from agent_assist.retrieval.vector_cache import CachedEmbedder
 from agent_assist.speech.events import LevelReading, TimingKind, TimingSignal
+
+# Beside the pack's index: the rules' example vectors, so a restart does not re-embed them.
+GUIDANCE_VECTORS_FILE = "guidance_vectors.npz"
 
 _KIND_OF = {
     Detector.COMPLIANCE: AlertKind.COMPLIANCE,
@@ -40,15 +45,24 @@ _KIND_OF = {
 class GuidanceModel:
     """A pack's guidance rules, ready to match: built once, shared by every call."""
 
-    def __init__(self, rules: GuidanceRules, embedder: Embedder | None) -> None:
+    def __init__(
+        self, rules: GuidanceRules, embedder: Embedder | None, vector_cache: Path | None = None
+    ) -> None:
+        """``vector_cache``: where the examples' vectors are kept between starts."""
         self.rules = rules
         self.embedder = embedder
+        examples = CachedEmbedder(embedder, vector_cache) if embedder is not None else None
         excuses, ordinary = rules.warning_framing, rules.ordinary_examples
-        self.compliance = RuleGuard(Detector.COMPLIANCE, rules.rules, embedder, excuses, ordinary)
-        self.privacy = RuleGuard(Detector.PRIVACY_ASK, rules.rules, embedder, excuses, ordinary)
-        self.risk = RuleGuard(Detector.RISK, rules.rules, embedder, (), ordinary)
-        self.emotion = EmotionAssessor(rules.emotion, embedder)
-        self.steps = StepMatcher(rules, embedder)
+        self.compliance = RuleGuard(Detector.COMPLIANCE, rules.rules, examples, excuses, ordinary)
+        self.privacy = RuleGuard(Detector.PRIVACY_ASK, rules.rules, examples, excuses, ordinary)
+        self.risk = RuleGuard(Detector.RISK, rules.rules, examples, (), ordinary)
+        self.emotion = EmotionAssessor(rules.emotion, examples)
+        self.steps = StepMatcher(rules, examples)
+        # How many example phrasings had to be embedded (not in the cache): for logs and tests.
+        self.examples_embedded = 0
+        if examples is not None:
+            examples.save()
+            self.examples_embedded = examples.newly_embedded
         self.needs_vector = embedder is not None and any(
             part.needs_vector
             for part in (self.compliance, self.privacy, self.risk, self.emotion, self.steps)

@@ -93,11 +93,11 @@ def _labelled(score: Score, item: dict[str, Any], predicted: set[str], detail: s
         )
 
 
-def evaluate_rules(items: list[dict[str, Any]], guard: RuleGuard) -> dict[str, Score]:
+def evaluate_rules(
+    items: list[dict[str, Any]], guard: RuleGuard, model: GuidanceModel
+) -> dict[str, Score]:
     def judge(item: dict[str, Any], score: Score) -> None:
-        vector = None
-        if guard.needs_vector and guard.embedder is not None:
-            vector = guard.embedder.encode([item["text"]])[0]
+        vector = model.embed(item["text"]) if guard.needs_vector else None
         matches = guard.check(normalise(item["text"]), vector)
         detail = "; ".join(f"{m.rule.id} {m.how}:{m.matched}" for m in matches)
         _labelled(score, item, {m.rule.category for m in matches}, detail)
@@ -146,7 +146,7 @@ def evaluate_all(sets_dir: Path, model: GuidanceModel) -> dict[str, dict[str, Sc
             continue
         items = load_items(path)
         if name in guards:
-            results[name] = evaluate_rules(items, guards[name])
+            results[name] = evaluate_rules(items, guards[name], model)
         elif name == "emotion":
             results[name] = evaluate_emotion(items, model)
         else:

@@ -13,6 +13,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 GUIDANCE_FILE = "guidance.yaml"
+# Optional: labelled phrasings that teach the meaning classifier, kept apart from the rules
+# so the rules stay short to read and the phrasings can grow from QA reviews.
+GUIDANCE_EXAMPLES_FILE = "guidance_examples.yaml"
 _ID = r"^[a-z0-9][a-z0-9_.-]*$"
 
 
@@ -185,6 +188,68 @@ class GuidanceRules(_GuidanceModel):
     def call_type(self, call_type_id: str | None) -> CallType | None:
         wanted = call_type_id or self.default_call_type
         return next((t for t in self.call_types if t.id == wanted), None)
+
+
+class RuleExamples(_GuidanceModel):
+    examples: tuple[str, ...] = ()
+    counter_examples: tuple[str, ...] = ()
+
+
+class EmotionExamples(_GuidanceModel):
+    angry: tuple[str, ...] = ()
+    distressed: tuple[str, ...] = ()
+    calm: tuple[str, ...] = ()
+
+
+class GuidanceExamples(_GuidanceModel):
+    """The whole of guidance_examples.yaml: more examples for rules named in guidance.yaml."""
+
+    rules: dict[str, RuleExamples] = {}
+    ordinary: tuple[str, ...] = ()
+    emotion: EmotionExamples = EmotionExamples()
+
+
+def with_examples(rules: GuidanceRules, extra: GuidanceExamples) -> GuidanceRules:
+    """``rules`` with the phrasings of ``extra`` added; ValueError names an unknown rule."""
+    known = {r.id for r in rules.rules}
+    unknown = sorted(set(extra.rules) - known)
+    if unknown:
+        raise ValueError(f"rules {unknown} are not in {GUIDANCE_FILE}")
+
+    def grown(rule: Rule) -> Rule:
+        more = extra.rules.get(rule.id)
+        if more is None:
+            return rule
+        return rule.model_copy(
+            update={
+                "examples": _union(rule.examples, more.examples),
+                "counter_examples": _union(rule.counter_examples, more.counter_examples),
+            }
+        )
+
+    emotion = rules.emotion
+    emotion = emotion.model_copy(
+        update={
+            "angry": emotion.angry.model_copy(
+                update={"examples": _union(emotion.angry.examples, extra.emotion.angry)}
+            ),
+            "distressed": emotion.distressed.model_copy(
+                update={"examples": _union(emotion.distressed.examples, extra.emotion.distressed)}
+            ),
+            "calm_examples": _union(emotion.calm_examples, extra.emotion.calm),
+        }
+    )
+    return rules.model_copy(
+        update={
+            "rules": tuple(grown(r) for r in rules.rules),
+            "ordinary_examples": _union(rules.ordinary_examples, extra.ordinary),
+            "emotion": emotion,
+        }
+    )
+
+
+def _union(first: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*first, *more)))
 
 
 def merge_guidance(parts: Sequence[GuidanceRules]) -> GuidanceRules:

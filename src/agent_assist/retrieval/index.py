@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
-import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -21,6 +19,7 @@ from agent_assist.models.install import sha256_file
 from agent_assist.retrieval.bm25 import BM25Index
 from agent_assist.retrieval.embedder import Embedder
 from agent_assist.retrieval.pack import ScriptPack
+from agent_assist.retrieval.vector_cache import load_vectors, save_vectors
 
 logger = logging.getLogger(__name__)
 
@@ -166,7 +165,7 @@ def build_items_index(
         index.add(vectors)
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    _save_vectors(out_dir, embedder.model_id, texts, vectors)
+    save_vectors(out_dir / VECTORS_FILE, embedder.model_id, texts, vectors)
     faiss.write_index(index, str(out_dir / INDEX_FILE))
     BM25Index(texts).save(out_dir / BM25_FILE)
     with (out_dir / ITEMS_FILE).open("w", encoding="utf-8") as f:
@@ -254,7 +253,7 @@ def _embed_incrementally(
     progress: Callable[[int, int], None] | None,
 ) -> tuple[np.ndarray, int]:
     """Vectors for ``texts``, reusing the last build's for texts it already embedded."""
-    previous = _load_vectors(out_dir, embedder.model_id)
+    previous = load_vectors(out_dir / VECTORS_FILE, embedder.model_id)
     vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     missing = []
     for row, text in enumerate(texts):
@@ -269,28 +268,6 @@ def _embed_incrementally(
         if progress:
             progress(start + len(rows), len(missing))
     return vectors, len(texts) - len(missing)
-
-
-def _save_vectors(out_dir: Path, model_id: str, texts: list[str], vectors: np.ndarray) -> None:
-    partial = out_dir / f"{VECTORS_FILE}.partial"
-    with partial.open("wb") as handle:  # written aside, then swapped in: never half a file
-        np.savez(
-            handle,
-            model_id=np.array(model_id),
-            texts=np.array(texts, dtype=object).astype(str),
-            vectors=vectors,
-        )
-    os.replace(partial, out_dir / VECTORS_FILE)
-
-
-def _load_vectors(out_dir: Path, model_id: str) -> dict[str, np.ndarray]:
-    try:
-        with np.load(out_dir / VECTORS_FILE, allow_pickle=False) as saved:
-            if str(saved["model_id"]) != model_id:
-                return {}
-            return dict(zip(saved["texts"].tolist(), saved["vectors"], strict=True))
-    except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
-        return {}  # no previous build, an older format or a damaged file: embed everything
 
 
 def read_build(index_dir: Path) -> dict[str, Any] | None:

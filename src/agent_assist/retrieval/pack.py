@@ -21,7 +21,14 @@ from pydantic import (
 )
 
 from agent_assist.errors import PackValidationError
-from agent_assist.guidance.rules import GUIDANCE_FILE, GuidanceRules, merge_guidance
+from agent_assist.guidance.rules import (
+    GUIDANCE_EXAMPLES_FILE,
+    GUIDANCE_FILE,
+    GuidanceExamples,
+    GuidanceRules,
+    merge_guidance,
+    with_examples,
+)
 
 # Every entry and script carries one of these topics; the value is the label agents see.
 TOPICS: dict[str, str] = {
@@ -49,8 +56,8 @@ MANIFEST_FILE = "manifest.yaml"
 KNOWLEDGE_FILE = "knowledge.yaml"
 SCRIPTS_FILE = "scripts.yaml"
 PACK_FILES = (MANIFEST_FILE, KNOWLEDGE_FILE, SCRIPTS_FILE)
-# Optional: live guidance rules. Not part of what the index is built from.
-OPTIONAL_FILES = (GUIDANCE_FILE,)
+# Optional: live guidance rules and their phrasings. Not part of what the index is built from.
+OPTIONAL_FILES = (GUIDANCE_FILE, GUIDANCE_EXAMPLES_FILE)
 
 Language = Literal["zh", "en"]
 Stage = Literal[
@@ -149,6 +156,7 @@ def json_schemas() -> dict[str, dict[str, Any]]:
         "knowledge.schema.json": KnowledgeFile,
         "scripts.schema.json": ScriptsFile,
         "guidance.schema.json": GuidanceRules,
+        "guidance_examples.schema.json": GuidanceExamples,
     }
     schemas = {}
     for name, model in models.items():
@@ -227,6 +235,12 @@ def load_pack(path: Path) -> ScriptPack:
     if files.has(GUIDANCE_FILE):
         parsed = _parse_list(files, GUIDANCE_FILE, None, GuidanceRules, problems)
         guidance = parsed[0][0] if parsed else guidance
+    if files.has(GUIDANCE_EXAMPLES_FILE):
+        extra = _parse_list(files, GUIDANCE_EXAMPLES_FILE, None, GuidanceExamples, problems)
+        try:
+            guidance = with_examples(guidance, extra[0][0]) if extra else guidance
+        except ValueError as exc:
+            problems.append(f"{files.label(GUIDANCE_EXAMPLES_FILE)}: {exc}")
     if problems:
         raise PackValidationError(problems)
     return ScriptPack(
@@ -285,13 +299,15 @@ def _parse_list(
 
 
 def _line_at(node: yaml.Node | None, loc: Sequence[Any]) -> int:
-    """1-based line of the deepest YAML node on ``loc`` that exists."""
+    """1-based line of the deepest YAML node on ``loc`` that exists (for a mapping's last
+    key, the key's own line: a block list under it starts a line later)."""
     if node is None:
         return 1
-    for part in loc:
+    for depth, part in enumerate(loc, 1):
         child = None
         if isinstance(node, yaml.MappingNode):
-            child = next((v for k, v in node.value if k.value == str(part)), None)
+            pair = next(((k, v) for k, v in node.value if k.value == str(part)), None)
+            child = pair and (pair[0] if depth == len(loc) else pair[1])
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
             child = node.value[part] if part < len(node.value) else None
         if child is None:

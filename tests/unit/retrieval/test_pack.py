@@ -66,3 +66,30 @@ def test_missing_field_and_broken_yaml(pack_copy: Path) -> None:
 def test_missing_pack_folder(tmp_path: Path) -> None:
     with pytest.raises(PackValidationError, match=r"manifest\.yaml: file is missing"):
         load_pack(tmp_path)
+
+
+def test_guidance_examples_grow_the_rules_and_name_bad_entries(pack_copy: Path) -> None:
+    pack = load_pack(SAMPLE_PACK)
+    rule = next(r for r in pack.guidance.rules if r.id == "guarantee-outcome")
+    assert len(rule.examples) >= 30 and len(rule.counter_examples) >= 20
+    assert len(pack.guidance.emotion.calm_examples) >= 50
+
+    examples = pack_copy / "guidance_examples.yaml"
+    _replace(examples, "  guarantee-outcome:", "  guarantee-outcomes:")
+    _replace(examples, "    counter_examples:", "    counter_exmaples:")
+    with pytest.raises(PackValidationError) as caught:
+        load_pack(pack_copy)
+    problems = caught.value.problems
+    assert any(
+        "guidance_examples.yaml:" in p and "counter_exmaples: Extra inputs" in p for p in problems
+    ), problems
+    line = int(problems[0].split("guidance_examples.yaml:")[1].split(":")[0])
+    assert "counter_exmaples" in examples.read_text(encoding="utf-8").splitlines()[line - 1]
+
+
+def test_guidance_examples_for_an_unknown_rule(pack_copy: Path) -> None:
+    _replace(pack_copy / "guidance_examples.yaml", "  guarantee-outcome:", "  no-such-rule:")
+    with pytest.raises(
+        PackValidationError, match=r"guidance_examples.yaml: rules \['no-such-rule'\]"
+    ):
+        load_pack(pack_copy)
