@@ -7,6 +7,10 @@ or feeling's examples against its compliant counter-examples and everyday talk),
 every example at once. It takes a few milliseconds to train on a few hundred vectors, and
 one matrix product to apply. The nearest example of the winning class is kept to explain
 an alert ("because it sounds like …").
+
+A team lead who adds a wrongly flagged phrasing as a counter-example expects it to stop
+flagging: so the nearest labelled phrasing keeps a veto. When a none-example is closer to
+the utterance than every example of the winning class, nothing is raised.
 """
 
 from __future__ import annotations
@@ -51,9 +55,12 @@ class MeaningClassifier(Generic[K]):
         self._examples = [text for _, text in examples]
         self._example_class = np.array([self._keys.index(k) + 1 for k, _ in examples])
         self._vectors = vectors
+        self._none_vectors = none_vectors
         self._min_probability = min_probability
         labels = np.concatenate([self._example_class, np.zeros(len(none_vectors), dtype=int)])
-        model = LogisticRegression(C=REGULARISATION_C, class_weight="balanced", max_iter=2000)
+        model = LogisticRegression(
+            C=REGULARISATION_C, class_weight="balanced", solver="newton-cg", max_iter=500
+        )
         model.fit(np.vstack([vectors, none_vectors]), labels)
         # Kept as plain arrays: applying is one product and a softmax, no sklearn call.
         self._weights = model.coef_.astype(np.float32)
@@ -81,6 +88,8 @@ class MeaningClassifier(Generic[K]):
         rows = np.flatnonzero(self._example_class == self._keys.index(key) + 1)
         scores = self._vectors[rows] @ vector
         best = int(np.argmax(scores))
+        if float(np.max(self._none_vectors @ vector)) >= scores[best]:
+            return None
         return MeaningVerdict(
             key, round(probs[key], 3), self._examples[rows[best]], round(float(scores[best]), 3)
         )

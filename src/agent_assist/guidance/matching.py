@@ -129,6 +129,11 @@ def contains_any(norm_text: str, phrases: Iterable[str]) -> bool:
     return any(p and p in norm_text for p in (normalise(x) for x in phrases))
 
 
+def contains_unnegated(norm_text: str, phrases: Iterable[str]) -> bool:
+    """Like ``contains_any``, but "不是我本人操作" does not contain "是我本人操作"."""
+    return bool(_unnegated(norm_text, [p for p in (normalise(x) for x in phrases) if p]))
+
+
 def _negated(norm_text: str, start: int) -> bool:
     return bool(_NEGATION_BEFORE.search(norm_text[max(0, start - _NEGATION_REACH) : start]))
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from agent_assist.guidance.matching import PatternMatcher, PhraseMatcher, normalise
+from agent_assist.guidance.matching import (
+    PatternMatcher,
+    PhraseMatcher,
+    contains_unnegated,
+    normalise,
+)
 
 
 def test_normalise_drops_spaces_punctuation_and_width() -> None:
@@ -29,3 +34,9 @@ def test_pattern_needs_every_group_close_together() -> None:
     assert not matcher.find(normalise("身份证号码我们系统里有"))
     far = "身份证号" + "我们这边系统里面都已经有记录了您放心后面" + "念"
     assert not matcher.find(normalise(far))
+
+
+def test_a_negated_excuse_does_not_excuse() -> None:
+    assert contains_unnegated(normalise("这笔是我本人操作的"), ["是我本人操作"])
+    assert not contains_unnegated(normalise("这笔不是我本人操作的"), ["是我本人操作"])
+    assert contains_unnegated(normalise("不是我 是我本人操作的"), ["是我本人操作"])
