@@ -79,6 +79,7 @@ def test_copy_button_and_shortcut_put_the_answer_on_the_clipboard(
     assert QGuiApplication.clipboard().text() == first.suggestion.body
     assert "已复制" in first.copy_button.text()
     window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: QGuiApplication.clipboard().text() == second.suggestion.body)
     window.close()
@@ -140,3 +141,75 @@ def test_demo_call_shows_alerts_checklist_masked_id_and_the_summary(
     assert store.calls()[0].summary["summary"] == ["客户：还款未入账，已解释", "已提交冻结"]
     window.close()  # shuts the controller down: every thread, the record's included, ends
     assert controller._threads == []
+
+
+def test_typed_search_shows_cards_and_says_when_nothing_matches(
+    qtbot: QtBot, settings: Settings
+) -> None:
+    """Self-service lookup when speech fails: the same cards as if the customer had asked."""
+    controller, window = build_panel(settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=30_000)
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(window.search.hasFocus)
+    window.search.setText("我想提前把钱全部还掉 怎么操作")  # keyClicks cannot type CJK
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(window.suggestions.cards), timeout=10_000)
+    assert window.suggestions.cards[0].suggestion.topic == "repayment_early"
+    window.search.setText("明天会不会下雨 我要不要带伞")
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "没有找到" in window.suggestions._context.text(), timeout=10_000)
+    assert window.suggestions.cards, "the cards the agent had stay on screen"
+    window.close()
+
+
+def test_cards_are_rated_and_expanded_and_the_rating_is_kept_with_the_call(
+    qtbot: QtBot, settings: Settings
+) -> None:
+    controller, window = build_panel(settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=30_000)
+    controller.start_call(partial(ScriptReplay, load_call_script(DEMO_CALL), True, 5.0))
+    qtbot.waitUntil(lambda: len(window.suggestions.cards) > 1, timeout=60_000)
+    first = window.suggestions.cards[0]
+    qtbot.mouseClick(first.rate_buttons["helpful"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(first.rate_buttons["unhelpful"], Qt.MouseButton.LeftButton)
+    assert first.rate_buttons["unhelpful"].isChecked()
+    assert not first.rate_buttons["helpful"].isChecked()
+    shortened = [c for c in window.suggestions.cards if c.expand_button.isVisible()]
+    if shortened:
+        card = shortened[0]
+        assert card.body_label.text().endswith("…")
+        qtbot.mouseClick(card.expand_button, Qt.MouseButton.LeftButton)
+        assert card.body_label.text() == card.suggestion.body
+    rated_id = first.suggestion.entry_id
+    controller.stop_call()
+    qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=10_000)
+    store = controller._store()
+    assert store is not None
+    qtbot.waitUntil(lambda: bool(store.calls()), timeout=5_000)
+
+    def actions() -> list[tuple[str, str]]:
+        record = store.record(store.calls()[0].call_id)
+        return [(a["entry_id"], a["action"]) for a in record["card_actions"]]
+
+    qtbot.waitUntil(lambda: (rated_id, "unhelpful") in actions(), timeout=5_000)
+    assert (rated_id, "helpful") in actions()  # the change of mind is kept too
+    window.close()
+
+
+def test_level_meters_follow_each_side(qtbot: QtBot, settings: Settings) -> None:
+    from agent_assist.domain import Speaker
+    from agent_assist.speech.events import LevelReading
+
+    controller, window = build_panel(settings)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=30_000)
+    controller.speech_event.emit(LevelReading(Speaker.CUSTOMER, -12.0, -3.0, 1.0))
+    controller.speech_event.emit(LevelReading(Speaker.AGENT, -80.0, -70.0, 1.0))
+    assert window.meters[Speaker.CUSTOMER].value() == 48
+    assert window.meters[Speaker.AGENT].value() == 0
+    window.close()

@@ -26,7 +26,7 @@ from agent_assist.pipeline.workers import (
 )
 from agent_assist.record.export import to_csv, to_json
 from agent_assist.record.store import CallStore
-from agent_assist.retrieval.queries import QueryMaker
+from agent_assist.retrieval.queries import QueryMaker, is_typed
 from agent_assist.retrieval.stability import CardStabilizer
 from agent_assist.services import AssistServices
 from agent_assist.speech.events import SourceState, SourceStatus
@@ -58,6 +58,7 @@ class AssistController(QObject):
         error_raised(AgentAssistError): something the user should know about.
         guidance_updated(GuidanceEvent): an alert, a follow-up or the checklist.
         call_recorded(CallEnded): the call ended and its summary is ready to review.
+        search_missed(str): a typed question found nothing good enough.
     """
 
     state_changed = Signal(object)
@@ -70,6 +71,7 @@ class AssistController(QObject):
     error_raised = Signal(object)
     guidance_updated = Signal(object)
     call_recorded = Signal(object)
+    search_missed = Signal(str)
 
     def __init__(
         self,
@@ -221,6 +223,12 @@ class AssistController(QObject):
         if self._call_worker is not None:
             self._call_worker.stop()
 
+    def search(self, text: str) -> None:
+        """The agent typed a question: the same cards as if the customer had asked it."""
+        text = text.strip()
+        if text and self._retrieval_worker is not None:
+            self._inbox.put(self._queries.typed(text))
+
     def card_action(self, entry_id: str, action: str) -> None:
         """The agent used a card or rated it (used, helpful, unhelpful): kept with the call."""
         if self._guidance_worker is not None:
@@ -306,6 +314,9 @@ class AssistController(QObject):
         # Older than what is on screen: drop it. Nothing good enough, the same cards again
         # or a card that just left the screen: keep the cards as they are (no flicker).
         if result.query.seq <= self._shown_seq:
+            return
+        if is_typed(result.query) and not result.suggestions:
+            self.search_missed.emit(result.query.text)
             return
         shown = self._cards.update(result, time.monotonic())
         if shown is None:

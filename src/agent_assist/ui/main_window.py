@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QProgressBar,
     QPushButton,
@@ -22,15 +23,15 @@ from PySide6.QtWidgets import (
 
 from agent_assist.call_session import CallEnded
 from agent_assist.config import UiSettings
-from agent_assist.domain import RetrievalResult, Transcript
+from agent_assist.domain import RetrievalResult, Speaker, Transcript
 from agent_assist.errors import AgentAssistError
 from agent_assist.guidance.events import Alert, AlertFollowUp, ChecklistUpdate
 from agent_assist.pipeline.controller import AssistController, CallState
 from agent_assist.services import AssistServices
-from agent_assist.speech.events import SideWarning, SourceState, SourceStatus
+from agent_assist.speech.events import LevelReading, SideWarning, SourceState, SourceStatus
 from agent_assist.ui.call_summary_view import CallSummaryView
 from agent_assist.ui.guidance_view import AlertsView, ChecklistView
-from agent_assist.ui.style import PANEL_QSS
+from agent_assist.ui.style import PANEL_QSS, SPEAKER_LABELS
 from agent_assist.ui.suggestion_cards import SuggestionPanel
 from agent_assist.ui.transcript_view import TranscriptView
 
@@ -38,6 +39,8 @@ _MIN_HEIGHT_PX = 640
 _CARD_SHORTCUTS = 3
 # Share of the panel's height (percent) the cards get initially; the transcript gets the rest.
 _CARDS_SHARE = 66
+# Level meters show the last 60 dB below full scale: quieter is silence.
+_METER_RANGE_DB = 60
 
 
 class MainWindow(QMainWindow):
@@ -77,6 +80,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(6)
         layout.addLayout(self._build_header())
+        layout.addLayout(self._build_meters())
         layout.addLayout(self._build_source_banner())
         self.progress = QProgressBar(maximum=100, textVisible=False, fixedHeight=4)
         layout.addWidget(self.progress)
@@ -88,9 +92,17 @@ class MainWindow(QMainWindow):
         self.suggestions = SuggestionPanel()
         scroll = QScrollArea(widgetResizable=True, frameShape=QScrollArea.Shape.NoFrame)
         scroll.setWidget(self.suggestions)
+        self.search = QLineEdit(objectName="search", clearButtonEnabled=True)
+        self.search.setPlaceholderText("搜索知识库：输入客户的问题后回车  Ctrl+F")
+        self.search.setAccessibleName("搜索知识库 Search the knowledge base")
+        cards = QWidget()
+        cards_layout = QVBoxLayout(cards)
+        cards_layout.setContentsMargins(0, 0, 0, 0)
+        cards_layout.addWidget(self.search)
+        cards_layout.addWidget(scroll, 1)
         self.transcript = TranscriptView()
         splitter = self._splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self._section("建议 Suggestions", scroll))
+        splitter.addWidget(self._section("建议 Suggestions", cards))
         splitter.addWidget(self._section("通话转写 Transcript", self.transcript))
         self.summary = CallSummaryView()
         splitter.addWidget(self.summary)
@@ -134,6 +146,22 @@ class MainWindow(QMainWindow):
         self._source_problem = ""
         return banner
 
+    def _build_meters(self) -> QHBoxLayout:
+        """How loud each side is right now: a dead microphone shows at a glance."""
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        self.meters: dict[Speaker, QProgressBar] = {}
+        for speaker in (Speaker.AGENT, Speaker.CUSTOMER):
+            label = QLabel(SPEAKER_LABELS[speaker.value], objectName="meterLabel")
+            meter = QProgressBar(objectName="meter", minimum=0, maximum=_METER_RANGE_DB)
+            meter.setTextVisible(False)
+            meter.setFixedHeight(6)
+            meter.setAccessibleName(f"{SPEAKER_LABELS[speaker.value]}音量 {speaker.value} level")
+            row.addWidget(label)
+            row.addWidget(meter, 1)
+            self.meters[speaker] = meter
+        return row
+
     @staticmethod
     def _section(title: str, body: QWidget) -> QWidget:
         box = QWidget()
@@ -159,6 +187,10 @@ class MainWindow(QMainWindow):
         self.summary.save_requested.connect(c.save_summary)
         self.summary.export_requested.connect(c.export_call)
         self.suggestions.card_used.connect(self._on_suggestions_card_used)
+        self.suggestions.card_rated.connect(c.card_action)
+        c.search_missed.connect(self.suggestions.show_missed)
+        self.search.returnPressed.connect(self._on_search_return_pressed)
+        QShortcut(QKeySequence.StandardKey.Find, self).activated.connect(self._focus_search)
         self.replay_button.clicked.connect(self._on_replay_clicked)
         self.live_button.clicked.connect(self.live_requested)
         self.reconnect_button.clicked.connect(self.reconnect_requested)
@@ -166,6 +198,15 @@ class MainWindow(QMainWindow):
         for rank in range(_CARD_SHORTCUTS):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{rank + 1}"), self)
             shortcut.activated.connect(getattr(self, f"_copy_card_{rank}"))
+
+    @Slot()
+    def _on_search_return_pressed(self) -> None:
+        self._controller.search(self.search.text())
+
+    @Slot()
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
 
     @Slot()
     def _copy_card_0(self) -> None:
@@ -200,6 +241,8 @@ class MainWindow(QMainWindow):
             self.summary.clear_call()
             self._side_warnings.clear()
             self._source_problem = ""
+            for meter in self.meters.values():
+                meter.setValue(0)
             self._show_source_banner()
         if self._closing and state is not CallState.IN_CALL:
             self.close()
@@ -240,7 +283,10 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_controller_speech_event(self, event: object) -> None:
-        if isinstance(event, SideWarning):
+        if isinstance(event, LevelReading):
+            level = round(event.rms_dbfs) + _METER_RANGE_DB
+            self.meters[event.speaker].setValue(max(0, min(_METER_RANGE_DB, level)))
+        elif isinstance(event, SideWarning):
             key = (event.speaker.value, event.kind.value)
             if event.active:
                 self._side_warnings[key] = event.message

@@ -31,6 +31,15 @@ QLabel#chip {{ background: #ddf4ff; color: #0550ae; border-radius: 8px; padding:
                font-size: 11px; font-weight: 600; }}
 QLabel#chip[kind="script"] {{ background: #dafbe1; color: #116329; }}
 QPushButton#copy {{ padding: 3px 10px; font-size: 12px; }}
+QPushButton#flat, QPushButton#rate {{ border: none; background: transparent; color: #57606a;
+    font-size: 12px; padding: 1px 6px; }}
+QPushButton#rate:checked {{ background: #ddf4ff; border-radius: 6px; }}
+QPushButton#flat:focus, QPushButton#rate:focus {{ border: 1px solid #0969da; border-radius: 6px; }}
+QLineEdit#search {{ padding: 4px 8px; font-size: 13px; border: 1px solid #d0d7de;
+    border-radius: 6px; background: white; }}
+QProgressBar#meter {{ border: none; background: #d8dee4; border-radius: 2px; }}
+QProgressBar#meter::chunk {{ background: #2da44e; border-radius: 2px; }}
+QLabel#meterLabel {{ color: #57606a; font-size: 11px; }}
 QFrame#alert {{ background: #fff8c5; border: 1px solid #d4a72c; border-left: 5px solid #bf8700;
                 border-radius: 8px; }}
 QFrame#alert[level="red"] {{ background: #ffebe9; border: 1px solid #ff8182;

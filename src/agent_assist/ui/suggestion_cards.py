@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -24,13 +26,15 @@ _PREVIEW_CHARS = 48
 
 
 class SuggestionCard(QFrame):
-    """One card: topic chip, title, text to say, and a copy button.
+    """One card: topic chip, title, text to say, copy, rate, and expand when shortened.
 
     Signals:
         copied(str): the entry id whose text was put on the clipboard.
+        rated(str, str): the entry id and "helpful" or "unhelpful".
     """
 
     copied = Signal(str)
+    rated = Signal(str, str)
 
     def __init__(self, suggestion: Suggestion, rank: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,11 +66,10 @@ class SuggestionCard(QFrame):
         self.copy_button.clicked.connect(self.copy_to_clipboard)
         header.addWidget(self.copy_button)
         layout.addLayout(header)
-        body = (
-            s.body if rank == 0 or len(s.body) <= _PREVIEW_CHARS else s.body[:_PREVIEW_CHARS] + "…"
-        )
+        shortened = rank > 0 and len(s.body) > _PREVIEW_CHARS
+        self._preview = s.body[:_PREVIEW_CHARS] + "…" if shortened else s.body
         self.setToolTip(s.body)
-        for name, text in (("cardTitle", s.title), ("cardBody", body)):
+        for name, text in (("cardTitle", s.title), ("cardBody", self._preview)):
             label = QLabel(text)
             label.setObjectName(name)
             label.setProperty("rank", str(min(rank, 1)))
@@ -74,6 +77,39 @@ class SuggestionCard(QFrame):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
             layout.addWidget(label)
+        self.body_label = label
+        layout.addLayout(self._build_footer(rank, shortened))
+
+    def _build_footer(self, rank: int, shortened: bool) -> QHBoxLayout:
+        footer = QHBoxLayout()
+        footer.setSpacing(4)
+        self.expand_button = QPushButton("展开全文", objectName="flat", checkable=True)
+        self.expand_button.setAccessibleName(f"展开建议 {rank + 1} Show the full text")
+        self.expand_button.setVisible(shortened)
+        self.expand_button.toggled.connect(self._on_expand_toggled)
+        footer.addWidget(self.expand_button)
+        footer.addStretch(1)
+        self.rate_buttons: dict[str, QPushButton] = {}
+        for action, face, name in (("helpful", "👍", "有用 Helpful"),
+                                   ("unhelpful", "👎", "没用 Not helpful")):  # fmt: skip
+            button = QPushButton(face, objectName="rate", checkable=True)
+            button.setAccessibleName(f"{name} ({rank + 1})")
+            button.setToolTip(name)
+            button.clicked.connect(partial(self._rate, action))
+            footer.addWidget(button)
+            self.rate_buttons[action] = button
+        return footer
+
+    @Slot(bool)
+    def _on_expand_toggled(self, expanded: bool) -> None:
+        self.body_label.setText(self.suggestion.body if expanded else self._preview)
+        self.expand_button.setText("收起" if expanded else "展开全文")
+
+    def _rate(self, action: str) -> None:
+        # One rating per card: choosing one clears the other; the latest is what counts.
+        for other, button in self.rate_buttons.items():
+            button.setChecked(other == action)
+        self.rated.emit(self.suggestion.entry_id, action)
 
     @Slot()
     def copy_to_clipboard(self) -> None:
@@ -92,9 +128,11 @@ class SuggestionPanel(QWidget):
 
     Signals:
         card_used(str): the agent copied a card's text (the entry id), for the call record.
+        card_rated(str, str): the agent rated a card (entry id, "helpful" or "unhelpful").
     """
 
     card_used = Signal(str)
+    card_rated = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -125,8 +163,14 @@ class SuggestionPanel(QWidget):
         for rank, suggestion in enumerate(result.suggestions):
             card = SuggestionCard(suggestion, rank, self)
             card.copied.connect(self.card_used)
+            card.rated.connect(self.card_rated)
             self._layout.insertWidget(1 + rank, card)
             self.cards.append(card)
+
+    def show_missed(self, text: str) -> None:
+        """A typed question found nothing: say so, and keep the cards there are."""
+        self._context.setText(f"没有找到与“{text}”匹配的答案，换个说法试试。")
+        self._context.show()
 
     def clear_cards(self) -> None:
         for card in self.cards:
