@@ -22,11 +22,14 @@ from agent_assist.record.store import CallStore
 from agent_assist.retrieval.pack_watch import PackWatcher
 from agent_assist.services import AssistServices, load_services
 from agent_assist.ui.main_window import MainWindow
+from agent_assist.ui.window_place import WindowPlace
 
 logger = logging.getLogger(__name__)
 
 
 LIVE = "live"
+# The panel's last size and place, and whether it stays on top (the agent's choice).
+WINDOW_FILE = "window.ini"
 
 
 class CallStarter(QObject):
@@ -90,7 +93,7 @@ def build_panel(
         mask_live=settings.privacy.mask_live_transcript,
         keep_last=settings.privacy.keep_last_digits,
     )
-    window = MainWindow(controller, settings.ui)
+    window = MainWindow(controller, settings.ui, WindowPlace(paths.config_dir() / WINDOW_FILE))
     starter = CallStarter(controller, settings, realtime)
     starter.pending = replay
     # Queued: start the call after every view has seen READY, not in the middle of it.

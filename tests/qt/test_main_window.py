@@ -213,3 +213,27 @@ def test_level_meters_follow_each_side(qtbot: QtBot, settings: Settings) -> None
     assert window.meters[Speaker.CUSTOMER].value() == 48
     assert window.meters[Speaker.AGENT].value() == 0
     window.close()
+
+
+def test_the_panel_comes_back_where_and_how_the_agent_left_it(
+    qtbot: QtBot, settings: Settings
+) -> None:
+    controller, window = build_panel(settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=30_000)
+    assert window.isVisible()
+    window.pin_button.click()
+    assert window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    qtbot.waitUntil(window.isVisible)  # a changed flag must not hide the panel
+    window.setGeometry(40, 50, 380, 700)
+    window.close()
+    qtbot.waitUntil(lambda: controller._threads == [], timeout=5_000)
+
+    controller, again = build_panel(settings)
+    qtbot.addWidget(again)
+    assert again.pin_button.isChecked()
+    assert again.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    assert (again.x(), again.y(), again.width(), again.height()) == (40, 50, 380, 700)
+    qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=30_000)
+    again.close()

@@ -34,8 +34,10 @@ from agent_assist.ui.guidance_view import AlertsView, ChecklistView
 from agent_assist.ui.style import PANEL_QSS, SPEAKER_LABELS
 from agent_assist.ui.suggestion_cards import SuggestionPanel
 from agent_assist.ui.transcript_view import TranscriptView
+from agent_assist.ui.window_place import WindowPlace, dock
 
 _MIN_HEIGHT_PX = 640
+_MIN_WIDTH_PX = 320
 _CARD_SHORTCUTS = 3
 # Share of the panel's height (percent) the cards get initially; the transcript gets the rest.
 _CARDS_SHARE = 66
@@ -60,17 +62,23 @@ class MainWindow(QMainWindow):
     stop_requested = Signal()
     cards_rendered = Signal(object, float)
 
-    def __init__(self, controller: AssistController, settings: UiSettings) -> None:
+    def __init__(
+        self, controller: AssistController, settings: UiSettings, place: WindowPlace | None = None
+    ) -> None:
         super().__init__()
         self._controller = controller
         self._closing = False
+        self._place = place or WindowPlace(None)
         self.last_render_ms: float | None = None
         self._models_text = ""
         self.setWindowTitle("坐席助手 Agent Assist")
+        self.setMinimumSize(_MIN_WIDTH_PX, _MIN_HEIGHT_PX)
         self.resize(settings.width_px, max(_MIN_HEIGHT_PX, 900))
-        if settings.always_on_top:
-            self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
         self._build_ui()
+        on_top = self._place.always_on_top(settings.always_on_top)
+        self.pin_button.setChecked(on_top)
+        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, on_top)
+        self._place.restore(self)
         self._connect_signals()
         self._on_controller_state_changed(controller.state)
 
@@ -131,6 +139,14 @@ class MainWindow(QMainWindow):
         self.stop_button = QPushButton("停止")
         self.stop_button.setAccessibleName("停止 Stop")
         header.addWidget(self.stop_button)
+        self.pin_button = QPushButton("📌", objectName="flat", checkable=True)
+        self.pin_button.setAccessibleName("窗口置顶 Keep on top")
+        self.pin_button.setToolTip("窗口置顶 Keep the panel above other windows")
+        header.addWidget(self.pin_button)
+        self.dock_button = QPushButton("⇥", objectName="flat")
+        self.dock_button.setAccessibleName("贴边 Dock to the screen edge")
+        self.dock_button.setToolTip("贴到最近的屏幕边缘 Dock to the nearer screen edge")
+        header.addWidget(self.dock_button)
         return header
 
     def _build_source_banner(self) -> QHBoxLayout:
@@ -195,9 +211,21 @@ class MainWindow(QMainWindow):
         self.live_button.clicked.connect(self.live_requested)
         self.reconnect_button.clicked.connect(self.reconnect_requested)
         self.stop_button.clicked.connect(self.stop_requested)
+        self.pin_button.toggled.connect(self._on_pin_toggled)
+        self.dock_button.clicked.connect(self._on_dock_clicked)
         for rank in range(_CARD_SHORTCUTS):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{rank + 1}"), self)
             shortcut.activated.connect(getattr(self, f"_copy_card_{rank}"))
+
+    @Slot(bool)
+    def _on_pin_toggled(self, on_top: bool) -> None:
+        self._place.set_always_on_top(on_top)
+        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, on_top)
+        self.show()  # changing a window flag hides the window
+
+    @Slot()
+    def _on_dock_clicked(self) -> None:
+        dock(self)
 
     @Slot()
     def _on_search_return_pressed(self) -> None:
@@ -346,5 +374,6 @@ class MainWindow(QMainWindow):
             self._controller.stop_call()
             event.ignore()
             return
+        self._place.save(self)
         self._controller.shutdown()
         event.accept()
