@@ -33,7 +33,8 @@ QLabel#chip[kind="script"] {{ background: #dafbe1; color: #116329; }}
 QPushButton#copy {{ padding: 3px 10px; font-size: 12px; }}
 QPushButton#flat, QPushButton#rate {{ border: none; background: transparent; color: #57606a;
     font-size: 12px; padding: 1px 6px; }}
-QPushButton#rate:checked {{ background: #ddf4ff; border-radius: 6px; }}
+QPushButton#rate:checked, QPushButton#flat:checked {{ background: #ddf4ff; color: #0550ae;
+    border-radius: 6px; }}
 QPushButton#flat:focus, QPushButton#rate:focus {{ border: 1px solid #0969da; border-radius: 6px; }}
 QLineEdit#search {{ padding: 4px 8px; font-size: 13px; border: 1px solid #d0d7de;
     border-radius: 6px; background: white; }}

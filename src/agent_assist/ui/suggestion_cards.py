@@ -90,8 +90,9 @@ class SuggestionCard(QFrame):
         footer.addWidget(self.expand_button)
         footer.addStretch(1)
         self.rate_buttons: dict[str, QPushButton] = {}
-        for action, face, name in (("helpful", "👍", "有用 Helpful"),
-                                   ("unhelpful", "👎", "没用 Not helpful")):  # fmt: skip
+        # Words, not emoji: agent workstations often lack an emoji font.
+        for action, face, name in (("helpful", "有用", "有用 Helpful"),
+                                   ("unhelpful", "没用", "没用 Not helpful")):  # fmt: skip
             button = QPushButton(face, objectName="rate", checkable=True)
             button.setAccessibleName(f"{name} ({rank + 1})")
             button.setToolTip(name)
