@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +21,8 @@ from agent_assist.retrieval.embedder import Embedder
 # The probability a rule's class needs before its meaning alone raises an alert, per
 # detector, chosen on tests/data/guidance/*_eval.yaml; tests/data/guidance/holdout/ (never
 # tuned on) reports the numbers quoted in docs/measurements.md.
+logger = logging.getLogger(__name__)
+
 MEANING_MIN_PROBABILITY = {
     Detector.COMPLIANCE: 0.45,
     Detector.PRIVACY_ASK: 0.45,
@@ -55,6 +58,12 @@ class RuleGuard:
         self._meaning: MeaningClassifier[str] | None = None
         examples = [(r.id, e) for r in self.rules for e in r.examples]
         none = [*(c for r in self.rules for c in r.counter_examples), *ordinary]
+        if embedder is not None and examples and not none:
+            logger.warning(
+                "%s rules have examples but no counter-examples or ordinary_examples: "
+                "matching them by meaning is off (it needs both sides to learn from)",
+                detector.value,
+            )
         if embedder is not None and examples and none:
             self._meaning = MeaningClassifier(
                 examples,
