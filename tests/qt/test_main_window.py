@@ -12,9 +12,10 @@ from pytestqt.qtbot import QtBot
 
 from agent_assist.app import build_panel
 from agent_assist.config import RetrievalSettings, Settings
-from agent_assist.pipeline.controller import CallState
+from agent_assist.pipeline.controller import AssistController, CallState
 from agent_assist.speech.call_script import load_call_script
 from agent_assist.speech.replay import ScriptReplay
+from agent_assist.ui.main_window import MainWindow
 from tests.conftest import DEMO_CALL, SAMPLE_PACK
 
 pytestmark = pytest.mark.slow
@@ -28,6 +29,15 @@ def settings(tmp_path: Path, use_model_dir: Path) -> Settings:
         embedder=str(use_model_dir), pack=SAMPLE_PACK, index_root=tmp_path / "index", debounce_ms=50
     )
     return Settings(retrieval=retrieval)
+
+
+def _ready_panel(qtbot: QtBot, settings: Settings) -> tuple[AssistController, MainWindow]:
+    """The real panel, shown, with pack and models loaded."""
+    controller, window = build_panel(settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=30_000)
+    return controller, window
 
 
 def test_demo_call_every_question_gets_a_right_topic_card_on_screen(
@@ -66,10 +76,7 @@ def test_demo_call_every_question_gets_a_right_topic_card_on_screen(
 def test_copy_button_and_shortcut_put_the_answer_on_the_clipboard(
     qtbot: QtBot, settings: Settings
 ) -> None:
-    controller, window = build_panel(settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=30_000)
+    controller, window = _ready_panel(qtbot, settings)
     # Paced (not as fast as possible), so every customer question is searched in turn.
     controller.start_call(partial(ScriptReplay, load_call_script(DEMO_CALL), True, DEMO_SPEED))
     qtbot.waitUntil(lambda: len(window.suggestions.cards) > 1, timeout=60_000)
@@ -147,10 +154,7 @@ def test_typed_search_shows_cards_and_says_when_nothing_matches(
     qtbot: QtBot, settings: Settings
 ) -> None:
     """Self-service lookup when speech fails: the same cards as if the customer had asked."""
-    controller, window = build_panel(settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=30_000)
+    _controller, window = _ready_panel(qtbot, settings)
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(window.search.hasFocus)
@@ -168,10 +172,7 @@ def test_typed_search_shows_cards_and_says_when_nothing_matches(
 def test_cards_are_rated_and_expanded_and_the_rating_is_kept_with_the_call(
     qtbot: QtBot, settings: Settings
 ) -> None:
-    controller, window = build_panel(settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=30_000)
+    controller, window = _ready_panel(qtbot, settings)
     controller.start_call(partial(ScriptReplay, load_call_script(DEMO_CALL), True, 5.0))
     qtbot.waitUntil(lambda: len(window.suggestions.cards) > 1, timeout=60_000)
     first = window.suggestions.cards[0]
@@ -205,9 +206,7 @@ def test_level_meters_follow_each_side(qtbot: QtBot, settings: Settings) -> None
     from agent_assist.domain import Speaker
     from agent_assist.speech.events import LevelReading
 
-    controller, window = build_panel(settings)
-    qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=30_000)
+    controller, window = _ready_panel(qtbot, settings)
     controller.speech_event.emit(LevelReading(Speaker.CUSTOMER, -12.0, -3.0, 1.0))
     controller.speech_event.emit(LevelReading(Speaker.AGENT, -80.0, -70.0, 1.0))
     assert window.meters[Speaker.CUSTOMER].value() == 48
@@ -218,10 +217,7 @@ def test_level_meters_follow_each_side(qtbot: QtBot, settings: Settings) -> None
 def test_the_panel_comes_back_where_and_how_the_agent_left_it(
     qtbot: QtBot, settings: Settings
 ) -> None:
-    controller, window = build_panel(settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=30_000)
+    controller, window = _ready_panel(qtbot, settings)
     assert window.isVisible()
     window.pin_button.click()
     assert window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
