@@ -1,7 +1,9 @@
-"""Qt test helpers: fail a test that leaves a QThread running."""
+"""Qt test helpers: fail a test that leaves a QThread running; collect a test's Qt garbage on
+the GUI thread."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 
 import pytest
@@ -21,3 +23,7 @@ def no_dangling_qthreads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[QThre
     yield started
     for thread in started:
         assert thread.wait(3000), f"thread {thread.objectName()} still running after the test"
+    # A test's controller and window can sit in reference cycles (signal lambdas). Left to the
+    # cyclic collector, they may be destroyed in whatever thread next allocates — a worker of
+    # the next test — and a QObject destroyed off its thread crashes. Collect them here.
+    gc.collect()
