@@ -105,6 +105,17 @@ class RecordSettings(_Section):
 class UiSettings(_Section):
     width_px: int = Field(440, ge=320, le=1200)
     always_on_top: bool = False
+    # Interface language: "auto" follows the system locale (Chinese locales get zh_CN).
+    language: Literal["auto", "zh_CN", "en"] = "auto"
+
+
+class TeamSettings(_Section):
+    """How a workstation tells its team lead which pack it runs (off unless configured)."""
+
+    # A shared folder every workstation of the team can write; None: report nothing.
+    status_dir: Path | None = None
+    # How this workstation is named there; "" is the computer's name.
+    agent_id: str = ""
 
 
 class Settings(BaseSettings):
@@ -126,6 +137,7 @@ class Settings(BaseSettings):
     privacy: PrivacySettings = PrivacySettings()
     record: RecordSettings = RecordSettings()
     ui: UiSettings = UiSettings()
+    team: TeamSettings = TeamSettings()
 
     @classmethod
     def settings_customise_sources(
