@@ -129,15 +129,16 @@ class Settings(BaseSettings):
     )
 
     schema_version: int = 1
-    asr: AsrSettings = AsrSettings()
-    audio: AudioSettings = AudioSettings()
-    ingest: IngestSettings = IngestSettings()
-    retrieval: RetrievalSettings = RetrievalSettings()
-    guidance: GuidanceSettings = GuidanceSettings()
-    privacy: PrivacySettings = PrivacySettings()
-    record: RecordSettings = RecordSettings()
-    ui: UiSettings = UiSettings()
-    team: TeamSettings = TeamSettings()
+    # Factories, not instances: folder defaults follow AGENT_ASSIST_HOME when settings load.
+    asr: AsrSettings = Field(default_factory=AsrSettings)
+    audio: AudioSettings = Field(default_factory=AudioSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    guidance: GuidanceSettings = Field(default_factory=GuidanceSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
+    record: RecordSettings = Field(default_factory=RecordSettings)
+    ui: UiSettings = Field(default_factory=UiSettings)
+    team: TeamSettings = Field(default_factory=TeamSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -34,3 +34,11 @@ def test_broken_toml_is_reported_with_the_file(tmp_path: Path) -> None:
     file.write_text("[retrieval\n", encoding="utf-8")
     with pytest.raises(AgentAssistError, match="not valid TOML"):
         load_settings(file)
+
+
+def test_folder_defaults_follow_the_home_when_settings_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not when the module was imported: tests once wrote into the user's own call record."""
+    monkeypatch.setenv("AGENT_ASSIST_HOME", str(tmp_path / "later"))
+    assert load_settings().record.database == tmp_path / "later" / "data" / "calls.sqlite3"
