@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# Fixtures other test folders share: a private PulseAudio daemon (``pulse``).
+pytest_plugins = ["tests.support.pulse"]
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parents[1]

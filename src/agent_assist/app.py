@@ -21,6 +21,8 @@ from agent_assist.pipeline.controller import AssistController, CallState
 from agent_assist.record.store import CallStore
 from agent_assist.retrieval.pack_watch import PackWatcher
 from agent_assist.services import AssistServices, load_services
+from agent_assist.ui.audio_bar import AudioChoice
+from agent_assist.ui.i18n import install_translation, interface_language
 from agent_assist.ui.main_window import MainWindow
 from agent_assist.ui.window_place import WindowPlace
 
@@ -43,6 +45,7 @@ class CallStarter(QObject):
         self._controller = controller
         self._settings = settings
         self._realtime = realtime
+        self._audio = settings.audio
         self.pending: Path | str | None = None
 
     @Slot(object)
@@ -54,6 +57,14 @@ class CallStarter(QObject):
             else:
                 self.start(Path(pending))
 
+    @Slot(object)
+    def choose_audio(self, choice: AudioChoice) -> None:
+        """The next call uses the agent's choice of source, devices and channel swap."""
+        self._audio = choice.applied_to(self._settings.audio)
+
+    def _call_settings(self) -> Settings:
+        return self._settings.model_copy(update={"audio": self._audio})
+
     @Slot(Path)
     def start(self, file: Path) -> None:
         logger.info("replaying %s", file.name)
@@ -61,7 +72,7 @@ class CallStarter(QObject):
             partial(
                 open_replay,
                 file,
-                self._settings,
+                self._call_settings(),
                 paths.models_dir(),
                 self._realtime,
                 self._pack_terms(),
@@ -70,9 +81,9 @@ class CallStarter(QObject):
 
     @Slot()
     def start_live(self) -> None:
-        logger.info("starting a live call from %s", self._settings.audio.source)
+        logger.info("starting a live call from %s", self._audio.source)
         self._controller.start_call(
-            partial(open_live, self._settings, paths.models_dir(), self._pack_terms())
+            partial(open_live, self._call_settings(), paths.models_dir(), self._pack_terms())
         )
 
     def _pack_terms(self) -> tuple[str, ...]:
@@ -93,7 +104,12 @@ def build_panel(
         mask_live=settings.privacy.mask_live_transcript,
         keep_last=settings.privacy.keep_last_digits,
     )
-    window = MainWindow(controller, settings.ui, WindowPlace(paths.config_dir() / WINDOW_FILE))
+    window = MainWindow(
+        controller,
+        settings.ui,
+        WindowPlace(paths.config_dir() / WINDOW_FILE),
+        AudioChoice.from_settings(settings.audio),
+    )
     starter = CallStarter(controller, settings, realtime)
     starter.pending = replay
     # Queued: start the call after every view has seen READY, not in the middle of it.
@@ -102,6 +118,7 @@ def build_panel(
     )
     window.replay_requested.connect(starter.start)
     window.live_requested.connect(starter.start_live)
+    window.audio_changed.connect(starter.choose_audio)
     window.reconnect_requested.connect(controller.reconnect)
     window.stop_requested.connect(controller.stop_call)
     controller.load(partial(load_services, settings.retrieval, paths.models_dir()))
@@ -162,6 +179,7 @@ def run_app(settings: Settings, replay: Path | str | None = None, realtime: bool
         sys.stderr = sys.stderr or devnull
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("agent-assist")
+    install_translation(app, interface_language(settings.ui.language))
     _controller, window = build_panel(settings, replay, realtime)
     window.show()
     return app.exec()

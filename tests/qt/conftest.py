@@ -1,5 +1,5 @@
-"""Qt test helpers: fail a test that leaves a QThread running; collect a test's Qt garbage on
-the GUI thread."""
+"""Qt test helpers: the zh_CN interface; fail a test that leaves a QThread running; collect
+a test's Qt garbage on the GUI thread."""
 
 from __future__ import annotations
 
@@ -8,6 +8,15 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QThread
+from PySide6.QtWidgets import QApplication
+
+from agent_assist.ui.i18n import install_translation
+
+
+@pytest.fixture(scope="session", autouse=True)
+def chinese_interface(qapp: QApplication) -> None:
+    """The panel is built Chinese-first: tests see the zh_CN interface unless they switch."""
+    install_translation(qapp, "zh_CN")
 
 
 @pytest.fixture(autouse=True)

@@ -135,6 +135,36 @@ class LoadServicesTask(QRunnable):
             self.signals.loaded.emit(services)
 
 
+class BackgroundCall(QRunnable):
+    """Runs one short blocking call (device listing, a check) in the thread pool.
+
+    The owner keeps the task until ``done`` or ``failed`` (see LoadServicesTask).
+    """
+
+    class Signals(QObject):
+        """done(result), failed(AgentAssistError)."""
+
+        done = Signal(object)
+        failed = Signal(object)
+
+    def __init__(self, call: Callable[[], object]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self._call = call
+        self.signals = self.Signals()
+
+    def run(self) -> None:
+        try:
+            result = self._call()
+        except AgentAssistError as exc:
+            self.signals.failed.emit(exc)
+        except Exception as exc:
+            logger.exception("background call crashed")
+            self.signals.failed.emit(AgentAssistError(str(exc)))
+        else:
+            self.signals.done.emit(result)
+
+
 class GuidanceWorker(QObject):
     """Runs the call session (guidance and the record) in order, off the GUI thread.
 

@@ -18,16 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_assist.call_session import CallEnded
-
-DISPOSITIONS = {
-    "answered": "已解答",
-    "promise_to_pay": "承诺还款",
-    "no_promise": "未承诺还款",
-    "escalated_risk": "转风险处理",
-    "complaint": "投诉",
-    "unresolved": "未解决",
-    "callback": "需回电",
-}
+from agent_assist.ui import labels
 
 
 class CallSummaryView(QWidget):
@@ -44,19 +35,21 @@ class CallSummaryView(QWidget):
         self.heading = QLabel(objectName="summaryHeading", wordWrap=True)
         layout.addWidget(self.heading)
         self.disposition = QComboBox()
-        self.disposition.setAccessibleName("处理结果 Disposition")
-        for key, label in DISPOSITIONS.items():
-            self.disposition.addItem(label, key)
+        self.disposition.setAccessibleName(self.tr("Disposition"))
+        for key in labels.DISPOSITIONS:
+            self.disposition.addItem(labels.disposition(key), key)
         layout.addWidget(self.disposition)
         self.text = QPlainTextEdit()
-        self.text.setAccessibleName("通话小结 Summary")
-        self.text.setPlaceholderText("通话小结，每行一条")
+        self.text.setAccessibleName(self.tr("Call summary"))
+        self.text.setPlaceholderText(self.tr("Call summary, one point per line"))
         layout.addWidget(self.text, 1)
         self.facts = QLabel(objectName="cardMeta", wordWrap=True)
         layout.addWidget(self.facts)
         buttons = QHBoxLayout()
-        self.save_button = QPushButton("保存 Save")
-        self.export_button = QPushButton("导出 Export…")
+        self.save_button = QPushButton(self.tr("Save"))
+        self.save_button.setAccessibleName(self.tr("Save the summary"))
+        self.export_button = QPushButton(self.tr("Export…"))
+        self.export_button.setAccessibleName(self.tr("Export the call record"))
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.export_button)
         buttons.addStretch(1)
@@ -70,14 +63,16 @@ class CallSummaryView(QWidget):
         s = ended.summary
         deductions = "；".join(f"-{d['points']} {d['reason']}" for d in s["qa"]["deductions"])
         self.heading.setText(
-            f"通话小结 · {s['topic_label']} · 质检分 {s['qa']['score']}"
+            self.tr("Call summary · {topic} · QA score {score}").format(
+                topic=labels.topic(s["topic"]), score=s["qa"]["score"]
+            )
             + (f"（{deductions}）" if deductions else "")
         )
         index = self.disposition.findData(s["disposition"])
         self.disposition.setCurrentIndex(max(index, 0))
         self.text.setPlainText("\n".join(s["summary"]))
         facts = {k: v for k, v in s["key_facts"].items() if v and k != "requests"}
-        self.facts.setText("　".join(f"{k}: {', '.join(v)}" for k, v in facts.items()))
+        self.facts.setText("　".join(f"{labels.fact(k)}: {', '.join(v)}" for k, v in facts.items()))
         self.setVisible(True)
 
     def edited_summary(self) -> dict[str, Any]:
@@ -104,7 +99,7 @@ class CallSummaryView(QWidget):
         if self._ended is None:
             return
         file, _ = QFileDialog.getSaveFileName(
-            self, "导出通话记录 Export the call", f"{self._ended.call_id}.json",
+            self, self.tr("Export the call"), f"{self._ended.call_id}.json",
             "JSON (*.json);;CSV (*.csv)",
         )  # fmt: skip
         if file:

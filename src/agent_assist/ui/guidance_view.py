@@ -7,17 +7,10 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from agent_assist.guidance.events import Alert, AlertFollowUp, AlertKind, ChecklistUpdate
+from agent_assist.ui import labels
 
 # At most this many alerts stay on screen: the newest; the rest are in the call record.
 MAX_SHOWN = 2
-_KIND_LABELS = {
-    AlertKind.COMPLIANCE: "合规",
-    AlertKind.PRIVACY_ASK: "隐私",
-    AlertKind.RISK: "风险",
-    AlertKind.EMOTION: "情绪",
-    AlertKind.COLLECTIONS: "催收",
-    AlertKind.CHECKLIST: "步骤",
-}
 
 
 def alert_level(alert: Alert) -> str:
@@ -40,21 +33,28 @@ class AlertCard(QFrame):
         layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(2)
         top = QHBoxLayout()
-        title = QLabel(f"⚠ {_KIND_LABELS[alert.kind]} · {alert.title}", objectName="alertTitle")
+        kind = labels.alert_kind(alert.kind)
+        title = QLabel(f"⚠ {kind} · {alert.title}", objectName="alertTitle")
         title.setWordWrap(True)
         top.addWidget(title, 1)
         if alert.advice:
-            copy = QPushButton("复制话术", objectName="copy")
-            copy.setAccessibleName(f"复制建议话术：{alert.title}")
+            copy = QPushButton(self.tr("Copy script"), objectName="copy")
+            copy.setAccessibleName(
+                self.tr("Copy the advised script: {title}").format(title=alert.title)
+            )
             copy.clicked.connect(self._on_copy_clicked)
             top.addWidget(copy)
         close = QPushButton("✕", objectName="dismiss", fixedWidth=28)
-        close.setAccessibleName("关闭提醒")
+        close.setAccessibleName(self.tr("Dismiss the alert"))
         close.clicked.connect(self._on_close_clicked)
         top.addWidget(close)
         layout.addLayout(top)
         if alert.advice:
-            advice = QLabel(f"建议：{alert.advice}", objectName="alertAdvice", wordWrap=True)
+            advice = QLabel(
+                self.tr("Say: {advice}").format(advice=alert.advice),
+                objectName="alertAdvice",
+                wordWrap=True,
+            )
             advice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             layout.addWidget(advice)
         if alert.quote:
@@ -129,7 +129,7 @@ class ChecklistView(QLabel):
     def __init__(self) -> None:
         super().__init__(objectName="checklist", wordWrap=True)
         self.setTextFormat(Qt.TextFormat.RichText)
-        self.setAccessibleName("必要步骤 Required steps")
+        self.setAccessibleName(self.tr("Required steps"))
         self.update_state: ChecklistUpdate | None = None
         self.setVisible(False)
 
@@ -143,7 +143,7 @@ class ChecklistView(QLabel):
                 parts.append(f"<span style='color:#bc4c00'>○ {step.title}</span>")
             else:
                 parts.append(f"<span style='color:#8c959f'>· {step.title}</span>")
-        self.setText("步骤 " + "　".join(parts))
+        self.setText(self.tr("Steps") + "  " + "　".join(parts))
         missing = [s.script for s in update.missing if s.script]
         self.setToolTip("\n".join(missing))
         self.setVisible(bool(update.steps))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -22,16 +23,19 @@ from PySide6.QtWidgets import (
 )
 
 from agent_assist.call_session import CallEnded
-from agent_assist.config import UiSettings
+from agent_assist.config import AudioSettings, UiSettings
 from agent_assist.domain import RetrievalResult, Speaker, Transcript
 from agent_assist.errors import AgentAssistError
 from agent_assist.guidance.events import Alert, AlertFollowUp, ChecklistUpdate
 from agent_assist.pipeline.controller import AssistController, CallState
 from agent_assist.services import AssistServices
 from agent_assist.speech.events import LevelReading, SideWarning, SourceState, SourceStatus
+from agent_assist.speech.sources import capture
+from agent_assist.ui import labels
+from agent_assist.ui.audio_bar import AudioBar, AudioChoice
 from agent_assist.ui.call_summary_view import CallSummaryView
 from agent_assist.ui.guidance_view import AlertsView, ChecklistView
-from agent_assist.ui.style import PANEL_QSS, SPEAKER_LABELS
+from agent_assist.ui.style import PANEL_QSS
 from agent_assist.ui.suggestion_cards import SuggestionPanel
 from agent_assist.ui.transcript_view import TranscriptView
 from agent_assist.ui.window_place import WindowPlace, dock
@@ -43,6 +47,15 @@ _CARD_SHORTCUTS = 3
 _CARDS_SHARE = 66
 # Level meters show the last 60 dB below full scale: quieter is silence.
 _METER_RANGE_DB = 60
+# The loading steps services.load_services reports, for the translation catalog.
+_LOAD_STEPS = (
+    QT_TRANSLATE_NOOP("LoadProgress", "Checking script pack"),
+    QT_TRANSLATE_NOOP("LoadProgress", "Loading embedding model"),
+    QT_TRANSLATE_NOOP("LoadProgress", "Building index"),
+    QT_TRANSLATE_NOOP("LoadProgress", "Loading index"),
+    QT_TRANSLATE_NOOP("LoadProgress", "Preparing guidance rules"),
+    QT_TRANSLATE_NOOP("LoadProgress", "Ready"),
+)
 
 
 class MainWindow(QMainWindow):
@@ -54,6 +67,7 @@ class MainWindow(QMainWindow):
         reconnect_requested(): retry the source that dropped.
         stop_requested(): the agent pressed stop.
         cards_rendered(RetrievalResult, float): cards are on screen; ms since the transcript.
+        audio_changed(AudioChoice): the agent chose another source, device or channel swap.
     """
 
     replay_requested = Signal(Path)
@@ -61,17 +75,25 @@ class MainWindow(QMainWindow):
     reconnect_requested = Signal()
     stop_requested = Signal()
     cards_rendered = Signal(object, float)
+    audio_changed = Signal(object)
 
     def __init__(
-        self, controller: AssistController, settings: UiSettings, place: WindowPlace | None = None
+        self,
+        controller: AssistController,
+        settings: UiSettings,
+        place: WindowPlace | None = None,
+        audio: AudioChoice | None = None,
+        list_devices: Callable[[], Sequence[capture.CaptureDevice]] = capture.list_devices,
     ) -> None:
         super().__init__()
         self._controller = controller
+        self._audio = audio or AudioChoice.from_settings(AudioSettings())
+        self._list_devices = list_devices
         self._closing = False
         self._place = place or WindowPlace(None)
         self.last_render_ms: float | None = None
         self._models_text = ""
-        self.setWindowTitle("坐席助手 Agent Assist")
+        self.setWindowTitle(self.tr("Agent Assist"))
         self.setMinimumSize(_MIN_WIDTH_PX, _MIN_HEIGHT_PX)
         self.resize(settings.width_px, max(_MIN_HEIGHT_PX, 900))
         self._build_ui()
@@ -89,6 +111,9 @@ class MainWindow(QMainWindow):
         layout.setSpacing(6)
         layout.addLayout(self._build_header())
         layout.addLayout(self._build_meters())
+        self.audio_bar = AudioBar(self._audio, self._list_devices)
+        self.audio_bar.setVisible(False)
+        layout.addWidget(self.audio_bar)
         layout.addLayout(self._build_source_banner())
         self.progress = QProgressBar(maximum=100, textVisible=False, fixedHeight=4)
         layout.addWidget(self.progress)
@@ -101,8 +126,10 @@ class MainWindow(QMainWindow):
         scroll = QScrollArea(widgetResizable=True, frameShape=QScrollArea.Shape.NoFrame)
         scroll.setWidget(self.suggestions)
         self.search = QLineEdit(objectName="search", clearButtonEnabled=True)
-        self.search.setPlaceholderText("搜索知识库：输入客户的问题后回车  Ctrl+F")
-        self.search.setAccessibleName("搜索知识库 Search the knowledge base")
+        self.search.setPlaceholderText(
+            self.tr("Search the knowledge base: type a question, Enter  Ctrl+F")
+        )
+        self.search.setAccessibleName(self.tr("Search the knowledge base"))
         cards = QWidget()
         cards_layout = QVBoxLayout(cards)
         cards_layout.setContentsMargins(0, 0, 0, 0)
@@ -110,8 +137,8 @@ class MainWindow(QMainWindow):
         cards_layout.addWidget(scroll, 1)
         self.transcript = TranscriptView()
         splitter = self._splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self._section("建议 Suggestions", cards))
-        splitter.addWidget(self._section("通话转写 Transcript", self.transcript))
+        splitter.addWidget(self._section(self.tr("Suggestions"), cards))
+        splitter.addWidget(self._section(self.tr("Transcript"), self.transcript))
         self.summary = CallSummaryView()
         splitter.addWidget(self.summary)
         splitter.setStretchFactor(0, 3)
@@ -128,24 +155,30 @@ class MainWindow(QMainWindow):
         self.state_label = QLabel()
         self.state_label.setObjectName("sectionTitle")
         header.addWidget(self.state_label, 1)
-        self.live_button = QPushButton("接入通话")
-        self.live_button.setAccessibleName("接入实时通话 Take a live call")
-        self.live_button.setToolTip("Listen to the microphone and the softphone (or the stream)")
+        self.live_button = QPushButton(self.tr("Take call"))
+        self.live_button.setAccessibleName(self.tr("Take a live call"))
+        self.live_button.setToolTip(
+            self.tr("Listen to the microphone and the softphone (or the network stream)")
+        )
         header.addWidget(self.live_button)
-        self.replay_button = QPushButton("回放通话…")
-        self.replay_button.setAccessibleName("回放通话文件 Replay a call file")
-        self.replay_button.setToolTip("Replay a call script (.yaml) or recording (.wav)")
+        self.replay_button = QPushButton(self.tr("Replay…"))
+        self.replay_button.setAccessibleName(self.tr("Replay a call file"))
+        self.replay_button.setToolTip(self.tr("Replay a call script (.yaml) or recording (.wav)"))
         header.addWidget(self.replay_button)
-        self.stop_button = QPushButton("停止")
-        self.stop_button.setAccessibleName("停止 Stop")
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.stop_button.setAccessibleName(self.tr("Stop the call"))
         header.addWidget(self.stop_button)
-        self.pin_button = QPushButton("置顶", objectName="flat", checkable=True)
-        self.pin_button.setAccessibleName("窗口置顶 Keep on top")
-        self.pin_button.setToolTip("窗口置顶 Keep the panel above other windows")
+        self.audio_button = QPushButton(self.tr("Audio"), objectName="flat", checkable=True)
+        self.audio_button.setAccessibleName(self.tr("Choose the audio source and devices"))
+        self.audio_button.setToolTip(self.tr("Audio source, devices and channel swap"))
+        header.addWidget(self.audio_button)
+        self.pin_button = QPushButton(self.tr("On top"), objectName="flat", checkable=True)
+        self.pin_button.setAccessibleName(self.tr("Keep the panel on top"))
+        self.pin_button.setToolTip(self.tr("Keep the panel above other windows"))
         header.addWidget(self.pin_button)
-        self.dock_button = QPushButton("贴边", objectName="flat")
-        self.dock_button.setAccessibleName("贴边 Dock to the screen edge")
-        self.dock_button.setToolTip("贴到最近的屏幕边缘 Dock to the nearer screen edge")
+        self.dock_button = QPushButton(self.tr("Dock"), objectName="flat")
+        self.dock_button.setAccessibleName(self.tr("Dock to the screen edge"))
+        self.dock_button.setToolTip(self.tr("Dock the panel to the nearer screen edge"))
         header.addWidget(self.dock_button)
         return header
 
@@ -153,10 +186,10 @@ class MainWindow(QMainWindow):
         """Audio problems the agent must see: a silent or clipping side, a dropped source."""
         banner = QHBoxLayout()
         self.source_banner = QLabel(objectName="sourceBanner", wordWrap=True, visible=False)
-        self.source_banner.setAccessibleName("音频提示 Audio warning")
+        self.source_banner.setAccessibleName(self.tr("Audio warning"))
         banner.addWidget(self.source_banner, 1)
-        self.reconnect_button = QPushButton("重新连接", visible=False)
-        self.reconnect_button.setAccessibleName("重新连接音频 Reconnect audio")
+        self.reconnect_button = QPushButton(self.tr("Reconnect"), visible=False)
+        self.reconnect_button.setAccessibleName(self.tr("Reconnect the audio"))
         banner.addWidget(self.reconnect_button)
         self._side_warnings: dict[tuple[str, str], str] = {}
         self._source_problem = ""
@@ -168,11 +201,11 @@ class MainWindow(QMainWindow):
         row.setSpacing(6)
         self.meters: dict[Speaker, QProgressBar] = {}
         for speaker in (Speaker.AGENT, Speaker.CUSTOMER):
-            label = QLabel(SPEAKER_LABELS[speaker.value], objectName="meterLabel")
+            label = QLabel(labels.speaker(speaker), objectName="meterLabel")
             meter = QProgressBar(objectName="meter", minimum=0, maximum=_METER_RANGE_DB)
             meter.setTextVisible(False)
             meter.setFixedHeight(6)
-            meter.setAccessibleName(f"{SPEAKER_LABELS[speaker.value]}音量 {speaker.value} level")
+            meter.setAccessibleName(self.tr("{side} level").format(side=labels.speaker(speaker)))
             row.addWidget(label)
             row.addWidget(meter, 1)
             self.meters[speaker] = meter
@@ -212,6 +245,8 @@ class MainWindow(QMainWindow):
         self.reconnect_button.clicked.connect(self.reconnect_requested)
         self.stop_button.clicked.connect(self.stop_requested)
         self.pin_button.toggled.connect(self._on_pin_toggled)
+        self.audio_button.toggled.connect(self._on_audio_toggled)
+        self.audio_bar.choice_changed.connect(self.audio_changed)
         self.dock_button.clicked.connect(self._on_dock_clicked)
         for rank in range(_CARD_SHORTCUTS):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{rank + 1}"), self)
@@ -222,6 +257,12 @@ class MainWindow(QMainWindow):
         self._place.set_always_on_top(on_top)
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, on_top)
         self.show()  # changing a window flag hides the window
+
+    @Slot(bool)
+    def _on_audio_toggled(self, shown: bool) -> None:
+        self.audio_bar.setVisible(shown)
+        if shown:
+            self.audio_bar.refresh_devices()
 
     @Slot()
     def _on_dock_clicked(self) -> None:
@@ -250,17 +291,18 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_controller_state_changed(self, state: CallState) -> None:
-        labels = {
-            CallState.LOADING: "● 正在加载…",
-            CallState.READY: "● 就绪",
-            CallState.IN_CALL: "● 通话中",
-            CallState.FAILED: "● 无法启动",
+        names = {
+            CallState.LOADING: self.tr("Loading…"),
+            CallState.READY: self.tr("Ready"),
+            CallState.IN_CALL: self.tr("In call"),
+            CallState.FAILED: self.tr("Cannot start"),
         }
-        self.state_label.setText(labels[state])
+        self.state_label.setText(f"● {names[state]}")
         self.replay_button.setEnabled(state is CallState.READY)
         self.live_button.setEnabled(state is CallState.READY)
         self.reconnect_button.setEnabled(state is CallState.READY)
         self.stop_button.setEnabled(state is CallState.IN_CALL)
+        self.audio_bar.setEnabled(state is not CallState.IN_CALL)  # applies to the next call
         self.progress.setVisible(state is CallState.LOADING)
         if state is CallState.IN_CALL:
             self.transcript.clear_call()
@@ -278,13 +320,13 @@ class MainWindow(QMainWindow):
     @Slot(str, float)
     def _on_controller_load_progress(self, message: str, fraction: float) -> None:
         self.progress.setValue(round(fraction * 100))
-        self.status.setText(message)
+        self.status.setText(QCoreApplication.translate("LoadProgress", message))
 
     @Slot(object)
     def _on_controller_services_loaded(self, services: AssistServices) -> None:
         m = services.pack.manifest
-        self._models_text = (
-            f"知识包 {m.id} v{m.version} · 模型 {services.embedder.model_id.split('@')[0]}"
+        self._models_text = self.tr("Pack {pack} v{version} · model {model}").format(
+            pack=m.id, version=m.version, model=services.embedder.model_id.split("@")[0]
         )
         self.status.setText(self._models_text)
 
@@ -297,10 +339,12 @@ class MainWindow(QMainWindow):
         self.suggestions.show_result(result)
         self.last_render_ms = (time.monotonic_ns() - result.query.emitted_ns) / 1e6
         t = result.timings
-        self.status.setText(
-            f"{self._models_text}\n转写→卡片 {self.last_render_ms:.0f} ms "
-            f"(向量 {t.embed_ms:.1f} ms · 检索 {t.search_ms:.1f} ms)"
+        latency = self.tr("speech→cards {total} ms (embed {embed} ms · search {search} ms)").format(
+            total=f"{self.last_render_ms:.0f}",
+            embed=f"{t.embed_ms:.1f}",
+            search=f"{t.search_ms:.1f}",
         )
+        self.status.setText(f"{self._models_text}\n{latency}")
         self.cards_rendered.emit(result, self.last_render_ms)
 
     @Slot(object)
@@ -360,9 +404,9 @@ class MainWindow(QMainWindow):
     def _on_replay_clicked(self) -> None:
         file, _ = QFileDialog.getOpenFileName(
             self,
-            "回放通话 Replay a call",
+            self.tr("Replay a call"),
             "",
-            "Call script or recording (*.yaml *.yml *.wav *.flac)",
+            self.tr("Call script or recording (*.yaml *.yml *.wav *.flac)"),
         )
         if file:
             self.replay_requested.emit(Path(file))

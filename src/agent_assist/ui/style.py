@@ -8,8 +8,6 @@ PARTIAL_COLOUR = "#9aa3ad"
 ANSWER_ACCENT = "#1f6feb"
 SCRIPT_ACCENT = "#1a7f37"
 
-SPEAKER_LABELS = {"customer": "客户", "agent": "坐席"}
-KIND_LABELS = {"answer": "知识", "script": "话术"}
 
 PANEL_QSS = f"""
 QMainWindow, QWidget#central {{ background: #f3f5f8; }}

@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_assist.domain import RetrievalResult, Suggestion
-from agent_assist.retrieval.pack import TOPICS
-from agent_assist.ui.style import KIND_LABELS
+from agent_assist.ui import labels
 
 _COPIED_FEEDBACK_MS = 1200
 # Cards below the first show a preview of this many characters; copy takes the full text.
@@ -41,7 +40,9 @@ class SuggestionCard(QFrame):
         self.suggestion = suggestion
         self.setObjectName("card")
         self.setProperty("kind", suggestion.kind.value)
-        self.setAccessibleName(f"建议 {rank + 1}: {suggestion.title}")
+        self.setAccessibleName(
+            self.tr("Suggestion {rank}: {title}").format(rank=rank + 1, title=suggestion.title)
+        )
         self._build_ui(rank)
 
     def _build_ui(self, rank: int) -> None:
@@ -50,18 +51,19 @@ class SuggestionCard(QFrame):
         layout.setContentsMargins(12, 8, 10, 10)
         layout.setSpacing(4)
         header = QHBoxLayout()
-        chip = QLabel(f"{KIND_LABELS[s.kind.value]} · {TOPICS.get(s.topic, s.topic)}")
+        chip = QLabel(f"{labels.card_kind(s.kind)} · {labels.topic(s.topic)}")
         chip.setObjectName("chip")
         chip.setProperty("kind", s.kind.value)
         header.addWidget(chip)
-        meta = QLabel(f"匹配度 {s.score:.2f}")
+        meta = QLabel(self.tr("match {score}").format(score=f"{s.score:.2f}"))
         meta.setObjectName("cardMeta")
-        meta.setToolTip(f"最接近的问法: {s.matched}")
+        meta.setToolTip(self.tr("Closest phrasing: {text}").format(text=s.matched))
         header.addWidget(meta)
         header.addStretch(1)
-        self.copy_button = QPushButton(f"复制 Ctrl+{rank + 1}" if rank < 3 else "复制")
+        copy = self.tr("Copy")
+        self.copy_button = QPushButton(f"{copy} Ctrl+{rank + 1}" if rank < 3 else copy)
         self.copy_button.setObjectName("copy")
-        self.copy_button.setAccessibleName(f"复制建议 {rank + 1}")
+        self.copy_button.setAccessibleName(self.tr("Copy suggestion {rank}").format(rank=rank + 1))
         self.copy_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.copy_button.clicked.connect(self.copy_to_clipboard)
         header.addWidget(self.copy_button)
@@ -83,16 +85,21 @@ class SuggestionCard(QFrame):
     def _build_footer(self, rank: int, shortened: bool) -> QHBoxLayout:
         footer = QHBoxLayout()
         footer.setSpacing(4)
-        self.expand_button = QPushButton("展开全文", objectName="flat", checkable=True)
-        self.expand_button.setAccessibleName(f"展开建议 {rank + 1} Show the full text")
+        self.expand_button = QPushButton(self.tr("Show all"), objectName="flat", checkable=True)
+        self.expand_button.setAccessibleName(
+            self.tr("Show the full text of suggestion {rank}").format(rank=rank + 1)
+        )
         self.expand_button.setVisible(shortened)
         self.expand_button.toggled.connect(self._on_expand_toggled)
         footer.addWidget(self.expand_button)
         footer.addStretch(1)
         self.rate_buttons: dict[str, QPushButton] = {}
         # Words, not emoji: agent workstations often lack an emoji font.
-        for action, face, name in (("helpful", "有用", "有用 Helpful"),
-                                   ("unhelpful", "没用", "没用 Not helpful")):  # fmt: skip
+        faces = {
+            "helpful": (self.tr("Helpful"), self.tr("This suggestion helped")),
+            "unhelpful": (self.tr("Not helpful"), self.tr("This suggestion did not help")),
+        }
+        for action, (face, name) in faces.items():
             button = QPushButton(face, objectName="rate", checkable=True)
             button.setAccessibleName(f"{name} ({rank + 1})")
             button.setToolTip(name)
@@ -104,7 +111,7 @@ class SuggestionCard(QFrame):
     @Slot(bool)
     def _on_expand_toggled(self, expanded: bool) -> None:
         self.body_label.setText(self.suggestion.body if expanded else self._preview)
-        self.expand_button.setText("收起" if expanded else "展开全文")
+        self.expand_button.setText(self.tr("Show less") if expanded else self.tr("Show all"))
 
     def _rate(self, action: str) -> None:
         # One rating per card: choosing one clears the other; the latest is what counts.
@@ -115,13 +122,13 @@ class SuggestionCard(QFrame):
     @Slot()
     def copy_to_clipboard(self) -> None:
         QGuiApplication.clipboard().setText(self.suggestion.body)
-        self.copy_button.setText("已复制 ✓")
+        self.copy_button.setText(self.tr("Copied ✓"))
         QTimer.singleShot(_COPIED_FEEDBACK_MS, self._reset_copy_label)
         self.copied.emit(self.suggestion.entry_id)
 
     @Slot()
     def _reset_copy_label(self) -> None:
-        self.copy_button.setText("复制")
+        self.copy_button.setText(self.tr("Copy"))
 
 
 class SuggestionPanel(QWidget):
@@ -137,7 +144,7 @@ class SuggestionPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("建议 Suggestions")
+        self.setAccessibleName(self.tr("Suggestions"))
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(8)
@@ -145,7 +152,11 @@ class SuggestionPanel(QWidget):
         self._context.setObjectName("context")
         self._context.setWordWrap(True)
         self._layout.addWidget(self._context)
-        self._empty = QLabel("客户提问后，这里会出现可直接使用的答案和话术。")
+        self._empty = QLabel(
+            self.tr(
+                "When the customer asks something, answers and scripts ready to use appear here."
+            )
+        )
         self._empty.setObjectName("empty")
         self._empty.setWordWrap(True)
         self._layout.addWidget(self._empty)
@@ -155,7 +166,7 @@ class SuggestionPanel(QWidget):
 
     def show_result(self, result: RetrievalResult) -> None:
         ids = [s.entry_id for s in result.suggestions]
-        self._context.setText(f"针对客户: “{result.query.text}”")
+        self._context.setText(self.tr("For the customer: “{text}”").format(text=result.query.text))
         self._context.show()
         if ids == [c.suggestion.entry_id for c in self.cards]:
             return  # same cards in the same order: no flicker
@@ -170,7 +181,9 @@ class SuggestionPanel(QWidget):
 
     def show_missed(self, text: str) -> None:
         """A typed question found nothing: say so, and keep the cards there are."""
-        self._context.setText(f"没有找到与“{text}”匹配的答案，换个说法试试。")
+        self._context.setText(
+            self.tr("Nothing matches “{text}”. Try other words.").format(text=text)
+        )
         self._context.show()
 
     def clear_cards(self) -> None:

@@ -7,7 +7,8 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
 
 from agent_assist.domain import Speaker, Transcript
-from agent_assist.ui.style import AGENT_COLOUR, CUSTOMER_COLOUR, PARTIAL_COLOUR, SPEAKER_LABELS
+from agent_assist.ui import labels
+from agent_assist.ui.style import AGENT_COLOUR, CUSTOMER_COLOUR, PARTIAL_COLOUR
 
 _FOLLOW_SLACK_PX = 8
 
@@ -18,7 +19,7 @@ class TranscriptView(QListWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("transcript")
-        self.setAccessibleName("通话转写 Live transcript")
+        self.setAccessibleName(self.tr("Live transcript"))
         self.setWordWrap(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -46,7 +47,7 @@ class TranscriptView(QListWidget):
             item = QListWidgetItem()
             self._items[transcript.utterance_id] = item
             self.addItem(item)
-        label = SPEAKER_LABELS[transcript.speaker.value]
+        label = labels.speaker(transcript.speaker)
         item.setText(f"{label}  {transcript.text}")
         font = QFont(self.font())
         font.setItalic(not transcript.is_final)
