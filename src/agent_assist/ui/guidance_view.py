@@ -49,6 +49,7 @@ class AlertCard(QFrame):
         close.clicked.connect(self._on_close_clicked)
         top.addWidget(close)
         layout.addLayout(top)
+        self.details: list[QLabel] = []  # what a compact card hides: advice and quote
         if alert.advice:
             advice = QLabel(
                 self.tr("Say: {advice}").format(advice=alert.advice),
@@ -57,8 +58,12 @@ class AlertCard(QFrame):
             )
             advice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             layout.addWidget(advice)
+            self.details.append(advice)
+        self.quote: QLabel | None = None
         if alert.quote:
-            layout.addWidget(QLabel(f"「{alert.quote}」", objectName="alertQuote", wordWrap=True))
+            self.quote = QLabel(f"「{alert.quote}」", objectName="alertQuote", wordWrap=True)
+            layout.addWidget(self.quote)
+            self.details.append(self.quote)
         self.note = QLabel(objectName="alertQuote", wordWrap=True, visible=False)
         layout.addWidget(self.note)
 
@@ -69,6 +74,11 @@ class AlertCard(QFrame):
             self.setProperty("level", "done")
             self.style().unpolish(self)
             self.style().polish(self)
+            self.set_compact(True)  # handled: keep the outcome, give the room back to the cards
+
+    def set_compact(self, compact: bool) -> None:
+        for label in self.details:
+            label.setVisible(not compact)
 
     @Slot()
     def _on_copy_clicked(self) -> None:
@@ -97,6 +107,10 @@ class AlertsView(QWidget):
     def show_alert(self, alert: Alert) -> None:
         card = AlertCard(alert)
         card.dismissed.connect(self._on_card_dismissed)
+        for shown in self._cards.values():
+            # Two alerts on one sentence: the newest card, on top, quotes it for both.
+            if shown.quote is not None and shown.alert.quote == alert.quote:
+                shown.quote.setVisible(False)
         self._cards[alert.alert_id] = card
         self._layout.insertWidget(0, card)
         while len(self._cards) > MAX_SHOWN:
@@ -111,6 +125,11 @@ class AlertsView(QWidget):
     def clear_call(self) -> None:
         for alert_id in list(self._cards):
             self._remove(alert_id)
+
+    def compact(self) -> None:
+        """After hang-up the summary needs the room: alerts keep only their titles."""
+        for card in self._cards.values():
+            card.set_compact(True)
 
     @Slot(int)
     def _on_card_dismissed(self, alert_id: int) -> None:

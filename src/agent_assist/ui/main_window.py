@@ -168,19 +168,22 @@ class MainWindow(QMainWindow):
         self.stop_button = QPushButton(self.tr("Stop"))
         self.stop_button.setAccessibleName(self.tr("Stop the call"))
         header.addWidget(self.stop_button)
+        return header
+
+    def _build_window_tools(self, row: QHBoxLayout) -> None:
+        """Audio choice and the window's place: used rarely, so small and at the side."""
         self.audio_button = QPushButton(self.tr("Audio"), objectName="flat", checkable=True)
         self.audio_button.setAccessibleName(self.tr("Choose the audio source and devices"))
         self.audio_button.setToolTip(self.tr("Audio source, devices and channel swap"))
-        header.addWidget(self.audio_button)
+        row.addWidget(self.audio_button)
         self.pin_button = QPushButton(self.tr("On top"), objectName="flat", checkable=True)
         self.pin_button.setAccessibleName(self.tr("Keep the panel on top"))
         self.pin_button.setToolTip(self.tr("Keep the panel above other windows"))
-        header.addWidget(self.pin_button)
+        row.addWidget(self.pin_button)
         self.dock_button = QPushButton(self.tr("Dock"), objectName="flat")
         self.dock_button.setAccessibleName(self.tr("Dock to the screen edge"))
         self.dock_button.setToolTip(self.tr("Dock the panel to the nearer screen edge"))
-        header.addWidget(self.dock_button)
-        return header
+        row.addWidget(self.dock_button)
 
     def _build_source_banner(self) -> QHBoxLayout:
         """Audio problems the agent must see: a silent or clipping side, a dropped source."""
@@ -209,6 +212,7 @@ class MainWindow(QMainWindow):
             row.addWidget(label)
             row.addWidget(meter, 1)
             self.meters[speaker] = meter
+        self._build_window_tools(row)
         return row
 
     @staticmethod
@@ -385,6 +389,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_controller_call_recorded(self, ended: CallEnded) -> None:
         self.summary.show_call(ended)
+        self.alerts.compact()
         # The call is over: the summary takes the transcript's room, the cards stay.
         total = sum(self._splitter.sizes())
         self._splitter.setSizes([total * 2 // 5, total // 5, total * 2 // 5])
