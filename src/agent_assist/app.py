@@ -20,7 +20,8 @@ from agent_assist.config import Settings
 from agent_assist.pipeline.controller import AssistController, CallState
 from agent_assist.record.store import CallStore
 from agent_assist.retrieval.pack_watch import PackWatcher
-from agent_assist.services import AssistServices, load_services
+from agent_assist.services import AssistServices, LoadProgress, load_services
+from agent_assist.team_status import publish_status
 from agent_assist.ui.audio_bar import AudioChoice
 from agent_assist.ui.i18n import install_translation, interface_language
 from agent_assist.ui.main_window import MainWindow
@@ -121,10 +122,17 @@ def build_panel(
     window.audio_changed.connect(starter.choose_audio)
     window.reconnect_requested.connect(controller.reconnect)
     window.stop_requested.connect(controller.stop_call)
-    controller.load(partial(load_services, settings.retrieval, paths.models_dir()))
+    controller.load(partial(load_and_report, settings))
     if settings.retrieval.reload_check_s > 0:
         controller.watch_packs(settings.retrieval.reload_check_s, reload_when_changed(settings))
     return controller, window
+
+
+def load_and_report(settings: Settings, progress: LoadProgress) -> AssistServices:
+    """Load the services (in the thread pool) and tell the team lead which pack this runs."""
+    services = load_services(settings.retrieval, paths.models_dir(), progress)
+    publish_status(settings, services)
+    return services
 
 
 def record_opener(settings: Settings) -> Callable[[], CallStore | None]:
@@ -166,7 +174,7 @@ def reload_when_changed(settings: Settings) -> Callable[..., AssistServices | No
         if not watcher.changed():
             return None
         logger.info("pack files changed: reloading")
-        return load_services(retrieval, paths.models_dir(), progress)
+        return load_and_report(settings, progress)
 
     return reload
 

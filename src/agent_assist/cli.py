@@ -84,6 +84,13 @@ def _parser() -> argparse.ArgumentParser:
     devices = sub.add_parser("devices", help="list microphones and loopback sources")
     devices.set_defaults(handler=_cmd_devices)
 
+    packs = sub.add_parser(
+        "packs",
+        help="open the team lead's pack manager: validate, preview, try phrases, see versions",
+    )
+    packs.add_argument("path", type=Path, nargs="?", help="a pack folder or zip to open")
+    packs.set_defaults(handler=_cmd_packs)
+
     _add_calls_commands(sub)
     _add_models_commands(sub)
     _add_pack_commands(sub)
@@ -264,6 +271,12 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     settings = _with_source_arguments(args, settings)
     initial = LIVE if getattr(args, "live", False) else args.replay
     return run_app(settings, replay=initial, realtime=not args.fast)
+
+
+def _cmd_packs(args: argparse.Namespace, settings: Settings) -> int:
+    from agent_assist.ui.pack_manager import open_pack_manager
+
+    return open_pack_manager(settings, args.path)
 
 
 def _cmd_listen(args: argparse.Namespace, settings: Settings) -> int:

@@ -39,6 +39,7 @@ class AlertCard(QFrame):
         top.addWidget(title, 1)
         if alert.advice:
             copy = QPushButton(self.tr("Copy script"), objectName="copy")
+            copy.setToolTip(self.tr("Copy what to say instead (Ctrl+0: the newest alert)"))
             copy.setAccessibleName(
                 self.tr("Copy the advised script: {title}").format(title=alert.title)
             )
@@ -82,6 +83,9 @@ class AlertCard(QFrame):
 
     @Slot()
     def _on_copy_clicked(self) -> None:
+        self.copy_advice()
+
+    def copy_advice(self) -> None:
         QGuiApplication.clipboard().setText(self.alert.advice)
 
     @Slot()
@@ -125,6 +129,13 @@ class AlertsView(QWidget):
     def clear_call(self) -> None:
         for alert_id in list(self._cards):
             self._remove(alert_id)
+
+    @Slot()
+    def copy_newest_advice(self) -> None:
+        """Ctrl+0: what to say now, without reaching for the mouse."""
+        advised = [card for card in self._cards.values() if card.alert.advice]
+        if advised:
+            advised[-1].copy_advice()
 
     def compact(self) -> None:
         """After hang-up the summary needs the room: alerts keep only their titles."""

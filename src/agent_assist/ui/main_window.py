@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         self.suggestions = SuggestionPanel()
         scroll = QScrollArea(widgetResizable=True, frameShape=QScrollArea.Shape.NoFrame)
         scroll.setWidget(self.suggestions)
+        scroll.setAccessibleName(self.tr("Suggestions"))
         self.search = QLineEdit(objectName="search", clearButtonEnabled=True)
         self.search.setPlaceholderText(
             self.tr("Search the knowledge base: type a question, Enter  Ctrl+F")
@@ -168,6 +169,13 @@ class MainWindow(QMainWindow):
         self.stop_button = QPushButton(self.tr("Stop"))
         self.stop_button.setAccessibleName(self.tr("Stop the call"))
         header.addWidget(self.stop_button)
+        for button, keys in (
+            (self.live_button, "Ctrl+Shift+L"),
+            (self.replay_button, "Ctrl+Shift+O"),
+            (self.stop_button, "Ctrl+Shift+E"),
+        ):
+            button.setShortcut(QKeySequence(keys))
+            button.setToolTip(f"{button.toolTip() or button.accessibleName()}  ({keys})")
         return header
 
     def _build_window_tools(self, row: QHBoxLayout) -> None:
@@ -244,6 +252,7 @@ class MainWindow(QMainWindow):
         c.search_missed.connect(self.suggestions.show_missed)
         self.search.returnPressed.connect(self._on_search_return_pressed)
         QShortcut(QKeySequence.StandardKey.Find, self).activated.connect(self._focus_search)
+        QShortcut(QKeySequence("Ctrl+0"), self).activated.connect(self.alerts.copy_newest_advice)
         self.replay_button.clicked.connect(self._on_replay_clicked)
         self.live_button.clicked.connect(self.live_requested)
         self.reconnect_button.clicked.connect(self.reconnect_requested)

@@ -8,6 +8,10 @@
         <translation>复制话术</translation>
     </message>
     <message>
+        <source>Copy what to say instead (Ctrl+0: the newest alert)</source>
+        <translation>复制建议的说法（Ctrl+0：最新一条提醒）</translation>
+    </message>
+    <message>
         <source>Copy the advised script: {title}</source>
         <translation>复制建议话术：{title}</translation>
     </message>
@@ -127,6 +131,57 @@
     <message>
         <source>Steps</source>
         <translation>步骤</translation>
+    </message>
+</context>
+<context>
+    <name>ContentsView</name>
+    <message>
+        <source>Filter by id, topic, title, text or customer phrasing  (Ctrl+F)</source>
+        <translation>按编号、主题、标题、正文或客户问法筛选  (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Filter entries and scripts</source>
+        <translation>筛选知识条目和话术</translation>
+    </message>
+    <message>
+        <source>Rows shown</source>
+        <translation>显示的行数</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Answer or script text</source>
+        <translation>答案或话术正文</translation>
+    </message>
+    <message>
+        <source>Knowledge entries and scripts</source>
+        <translation>知识条目和话术</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>知识</translation>
+    </message>
+    <message>
+        <source>Script</source>
+        <translation>话术</translation>
+    </message>
+    <message>
+        <source>{shown} of {total} shown</source>
+        <translation>显示 {shown} / 共 {total} 条</translation>
     </message>
 </context>
 <context>
@@ -451,6 +506,455 @@
     </message>
 </context>
 <context>
+    <name>PackManagerWindow</name>
+    <message>
+        <source>Pack manager — Agent Assist</source>
+        <translation>知识包管理 — 坐席助手</translation>
+    </message>
+    <message>
+        <source>Pack summary</source>
+        <translation>知识包概况</translation>
+    </message>
+    <message>
+        <source>Loading progress</source>
+        <translation>加载进度</translation>
+    </message>
+    <message>
+        <source>Pack manager sections</source>
+        <translation>知识包管理分区</translation>
+    </message>
+    <message>
+        <source>Sections (Ctrl+1 to Ctrl+4)</source>
+        <translation>分区（Ctrl+1 至 Ctrl+4）</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Contents</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Try a phrase</source>
+        <translation>试一句话</translation>
+    </message>
+    <message>
+        <source>Workstations</source>
+        <translation>坐席电脑</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Path of a pack folder or zip; press Enter to open it</source>
+        <translation>知识包文件夹或 zip 的路径，按回车打开</translation>
+    </message>
+    <message>
+        <source>Pack folder or zip</source>
+        <translation>知识包文件夹或 zip</translation>
+    </message>
+    <message>
+        <source>Open folder…</source>
+        <translation>打开文件夹…</translation>
+    </message>
+    <message>
+        <source>Open a pack folder</source>
+        <translation>打开知识包文件夹</translation>
+    </message>
+    <message>
+        <source>Open a pack folder (Ctrl+O)</source>
+        <translation>打开知识包文件夹（Ctrl+O）</translation>
+    </message>
+    <message>
+        <source>Open zip…</source>
+        <translation>打开 zip…</translation>
+    </message>
+    <message>
+        <source>Open a pack zip</source>
+        <translation>打开知识包 zip</translation>
+    </message>
+    <message>
+        <source>Open a pack zip (Ctrl+Shift+O)</source>
+        <translation>打开知识包 zip（Ctrl+Shift+O）</translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation>重新加载</translation>
+    </message>
+    <message>
+        <source>Check the pack again</source>
+        <translation>重新校验知识包</translation>
+    </message>
+    <message>
+        <source>Check the pack again after editing it (Ctrl+R)</source>
+        <translation>修改后重新校验知识包（Ctrl+R）</translation>
+    </message>
+    <message>
+        <source>No pack open. Open a pack folder (Ctrl+O) or zip.</source>
+        <translation>尚未打开知识包。请打开知识包文件夹（Ctrl+O）或 zip。</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在校验…</translation>
+    </message>
+    <message>
+        <source>The pack is being checked…</source>
+        <translation>正在校验知识包…</translation>
+    </message>
+    <message>
+        <source>Checking {path}…</source>
+        <translation>正在校验 {path}…</translation>
+    </message>
+    <message>
+        <source>Pack zip (*.zip)</source>
+        <translation>知识包 zip (*.zip)</translation>
+    </message>
+    <message>
+        <source>Could not try the phrase: {error}</source>
+        <translation>无法试这句话：{error}</translation>
+    </message>
+    <message>
+        <source>Loading the model and building the index…</source>
+        <translation>正在加载模型并建立索引…</translation>
+    </message>
+    <message>
+        <source>{id} · version {version} · {title}</source>
+        <translation>{id} · 版本 {version} · {title}</translation>
+    </message>
+    <message>
+        <source>Owner {owner} · {entries} knowledge entries · {scripts} scripts · {rules} guidance rules · digest {digest}</source>
+        <translation>维护人 {owner} · 知识条目 {entries} 条 · 话术 {scripts} 条 · 提醒规则 {rules} 条 · 摘要 {digest}</translation>
+    </message>
+    <message>
+        <source>Ready: index built with {model}. Try a phrase (Ctrl+L).</source>
+        <translation>已就绪：索引由 {model} 建立。可以试一句话（Ctrl+L）。</translation>
+    </message>
+    <message>
+        <source>Type a phrase and press Enter.</source>
+        <translation>输入一句话后按回车。</translation>
+    </message>
+    <message>
+        <source>{path} cannot be loaded: {count} problem(s).</source>
+        <translation>{path} 无法加载：有 {count} 个问题。</translation>
+    </message>
+    <message>
+        <source>Fix the pack&apos;s problems first.</source>
+        <translation>请先修正知识包中的问题。</translation>
+    </message>
+    <message>
+        <source>Cannot load the model or index: {error}</source>
+        <translation>无法加载模型或索引：{error}</translation>
+    </message>
+    <message>
+        <source>Validating the pack files…</source>
+        <translation>正在校验知识包文件…</translation>
+    </message>
+    <message>
+        <source>Checking the pack…</source>
+        <translation>正在检查知识包…</translation>
+    </message>
+    <message>
+        <source>Loading the embedding model…</source>
+        <translation>正在加载语义模型…</translation>
+    </message>
+    <message>
+        <source>Building the index…</source>
+        <translation>正在建立索引…</translation>
+    </message>
+    <message>
+        <source>Loading the index…</source>
+        <translation>正在加载索引…</translation>
+    </message>
+    <message>
+        <source>Preparing the guidance rules…</source>
+        <translation>正在准备实时提醒规则…</translation>
+    </message>
+    <message>
+        <source>Almost ready…</source>
+        <translation>马上就好…</translation>
+    </message>
+    <message>
+        <source>Looking for entries that mean the same thing…</source>
+        <translation>正在查找意思重复的条目…</translation>
+    </message>
+    <message>
+        <source>Problems ({count})</source>
+        <translation>问题（{count}）</translation>
+    </message>
+</context>
+<context>
+    <name>PhraseView</name>
+    <message>
+        <source>What the phrase brings up</source>
+        <translation>这句话会带出的内容</translation>
+    </message>
+    <message>
+        <source>Entries the phrase surfaces</source>
+        <translation>这句话匹配到的条目</translation>
+    </message>
+    <message>
+        <source>Guidance alerts</source>
+        <translation>实时提醒</translation>
+    </message>
+    <message>
+        <source>If said by</source>
+        <translation>如果出自</translation>
+    </message>
+    <message>
+        <source>Detector</source>
+        <translation>检测项</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Guidance alerts the phrase raises</source>
+        <translation>这句话会触发的实时提醒</translation>
+    </message>
+    <message>
+        <source>Open a pack first.</source>
+        <translation>请先打开一个知识包。</translation>
+    </message>
+    <message>
+        <source>Type what a customer or an agent might say, then press Enter  (Ctrl+L)</source>
+        <translation>输入客户或坐席可能说的话，按回车试一试  (Ctrl+L)</translation>
+    </message>
+    <message>
+        <source>Phrase to try</source>
+        <translation>要试的话</translation>
+    </message>
+    <message>
+        <source>Try</source>
+        <translation>试一试</translation>
+    </message>
+    <message>
+        <source>Try the phrase</source>
+        <translation>试这句话</translation>
+    </message>
+    <message>
+        <source>rank · score</source>
+        <translation>名次 · 得分</translation>
+    </message>
+    <message>
+        <source>Dense</source>
+        <translation>语义</translation>
+    </message>
+    <message>
+        <source>Lexical</source>
+        <translation>关键词</translation>
+    </message>
+    <message>
+        <source>Fused</source>
+        <translation>融合</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>卡片</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Cosine</source>
+        <translation>相似度</translation>
+    </message>
+    <message>
+        <source>Matched phrasing</source>
+        <translation>匹配到的问法</translation>
+    </message>
+    <message>
+        <source>Whether the agent would see this entry as a card</source>
+        <translation>坐席是否会看到这张卡片</translation>
+    </message>
+    <message>
+        <source>Cosine of the best phrasing plus {weight} × the second best</source>
+        <translation>最相近问法的相似度，加上次相近问法的 {weight} 倍</translation>
+    </message>
+    <message>
+        <source>BM25 over words and character pairs, relative to the best match</source>
+        <translation>按词和相邻字计算的 BM25 得分，相对于最佳匹配</translation>
+    </message>
+    <message>
+        <source>Dense plus {weight} × lexical: what the app ranks cards by</source>
+        <translation>语义得分加关键词得分的 {weight} 倍：坐席端按此排序卡片</translation>
+    </message>
+    <message>
+        <source>Cosine of the best matching phrasing; cards need the threshold</source>
+        <translation>最相近问法的余弦相似度；达到阈值才显示卡片</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>正在检索…</translation>
+    </message>
+    <message>
+        <source>The agent would see {shown} card(s). Cards are ranked by {method} and shown when the best phrasing&apos;s cosine reaches {threshold:.2f} (at most {top_k}).</source>
+        <translation>坐席会看到 {shown} 张卡片。卡片按{method}得分排序，最相近问法的相似度达到 {threshold:.2f} 才显示（最多 {top_k} 张）。</translation>
+    </message>
+    <message>
+        <source>Guidance alerts ({count})</source>
+        <translation>实时提醒（{count}）</translation>
+    </message>
+    <message>
+        <source>Guidance alerts: none for this phrase</source>
+        <translation>实时提醒：这句话不会触发提醒</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>知识</translation>
+    </message>
+    <message>
+        <source>Script</source>
+        <translation>话术</translation>
+    </message>
+    <message>
+        <source>✓ Shown</source>
+        <translation>✓ 会显示</translation>
+    </message>
+    <message>
+        <source>Below threshold</source>
+        <translation>低于阈值</translation>
+    </message>
+    <message>
+        <source>Not in the top cards</source>
+        <translation>未进前几张卡片</translation>
+    </message>
+    <message>
+        <source>dense</source>
+        <translation>语义</translation>
+    </message>
+    <message>
+        <source>lexical</source>
+        <translation>关键词</translation>
+    </message>
+    <message>
+        <source>fused</source>
+        <translation>融合</translation>
+    </message>
+    <message>
+        <source>not found</source>
+        <translation>未检索到</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Compliance</source>
+        <translation>合规</translation>
+    </message>
+    <message>
+        <source>Privacy ask</source>
+        <translation>索要隐私信息</translation>
+    </message>
+    <message>
+        <source>Risk</source>
+        <translation>风险</translation>
+    </message>
+    <message>
+        <source>Emotion</source>
+        <translation>情绪</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>Angry</source>
+        <translation>愤怒</translation>
+    </message>
+    <message>
+        <source>Distressed</source>
+        <translation>焦虑无助</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemsView</name>
+    <message>
+        <source>Validation summary</source>
+        <translation>校验结果</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Field or entry</source>
+        <translation>字段或条目</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Problems found in the pack</source>
+        <translation>知识包中发现的问题</translation>
+    </message>
+    <message>
+        <source>Open a pack to check it.</source>
+        <translation>打开知识包即可校验。</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>{count} problem(s) stop this pack from loading. Fix them in the files named below and press Reload (Ctrl+R).</source>
+        <translation>有 {count} 个问题导致知识包无法加载。请在下面列出的文件中修改，然后点“重新加载”（Ctrl+R）。</translation>
+    </message>
+    <message>
+        <source>The pack is valid. {count} warning(s) are worth a look before you publish it.</source>
+        <translation>知识包校验通过。发布前建议查看 {count} 条警告。</translation>
+    </message>
+    <message>
+        <source>The pack is valid and has no warnings.</source>
+        <translation>知识包校验通过，没有警告。</translation>
+    </message>
+</context>
+<context>
     <name>SuggestionCard</name>
     <message>
         <source>Suggestion {rank}: {title}</source>
@@ -529,6 +1033,97 @@
     <message>
         <source>Live transcript</source>
         <translation>通话转写</translation>
+    </message>
+</context>
+<context>
+    <name>WorkstationsView</name>
+    <message>
+        <source>Team status folder</source>
+        <translation>团队状态文件夹</translation>
+    </message>
+    <message>
+        <source>Refresh  (F5)</source>
+        <translation>刷新  (F5)</translation>
+    </message>
+    <message>
+        <source>Refresh the workstation list</source>
+        <translation>刷新坐席电脑列表</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <source>Computer</source>
+        <translation>计算机</translation>
+    </message>
+    <message>
+        <source>App version</source>
+        <translation>程序版本</translation>
+    </message>
+    <message>
+        <source>Pack</source>
+        <translation>知识包</translation>
+    </message>
+    <message>
+        <source>Pack version</source>
+        <translation>知识包版本</translation>
+    </message>
+    <message>
+        <source>Matches the loaded pack</source>
+        <translation>与当前知识包是否一致</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>最近上报</translation>
+    </message>
+    <message>
+        <source>Workstations and their pack versions</source>
+        <translation>各坐席电脑及其知识包版本</translation>
+    </message>
+    <message>
+        <source>No team folder is set, so workstations cannot report their pack version. Choose a shared folder every workstation can write, and set it on each one: status_dir = &quot;&lt;folder&gt;&quot; under [team] in settings.toml, or the environment variable AGENT_ASSIST_TEAM__STATUS_DIR.</source>
+        <translation>尚未设置团队文件夹，坐席电脑无法上报知识包版本。请选一个所有坐席电脑都能写入的共享文件夹，并在每台电脑上设置：在 settings.toml 的 [team] 下写 status_dir = &quot;&lt;文件夹&gt;&quot;，或设置环境变量 AGENT_ASSIST_TEAM__STATUS_DIR。</translation>
+    </message>
+    <message>
+        <source>Workstations report to {folder}</source>
+        <translation>坐席电脑上报到 {folder}</translation>
+    </message>
+    <message>
+        <source>Another pack</source>
+        <translation>其他知识包</translation>
+    </message>
+    <message>
+        <source>✓ Same version</source>
+        <translation>✓ 版本一致</translation>
+    </message>
+    <message>
+        <source>⚠ Same version number, different files</source>
+        <translation>⚠ 版本号相同，但文件不同</translation>
+    </message>
+    <message>
+        <source>Newer than the loaded pack ({version})</source>
+        <translation>比当前知识包（{version}）新</translation>
+    </message>
+    <message>
+        <source>⚠ Outdated: loaded pack is {version}</source>
+        <translation>⚠ 版本过旧：当前知识包为 {version}</translation>
+    </message>
+    <message>
+        <source>just now</source>
+        <translation>刚刚</translation>
+    </message>
+    <message>
+        <source>{minutes} min ago</source>
+        <translation>{minutes} 分钟前</translation>
+    </message>
+    <message>
+        <source>{hours} h ago</source>
+        <translation>{hours} 小时前</translation>
+    </message>
+    <message>
+        <source>{days} days ago</source>
+        <translation>{days} 天前</translation>
     </message>
 </context>
 </TS>
