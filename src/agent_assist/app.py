@@ -110,6 +110,7 @@ def build_panel(
         settings.ui,
         WindowPlace(paths.config_dir() / WINDOW_FILE),
         AudioChoice.from_settings(settings.audio),
+        speech_model=speech_model_name(settings),
     )
     starter = CallStarter(controller, settings, realtime)
     starter.pending = replay
@@ -126,6 +127,12 @@ def build_panel(
     if settings.retrieval.reload_check_s > 0:
         controller.watch_packs(settings.retrieval.reload_check_s, reload_when_changed(settings))
     return controller, window
+
+
+def speech_model_name(settings: Settings) -> str:
+    """What the status line calls the recogniser: the model's folder name, or the server."""
+    asr = settings.asr
+    return f"vosk-server {asr.remote_url}" if asr.engine == "remote" else Path(asr.model).name
 
 
 def load_and_report(settings: Settings, progress: LoadProgress) -> AssistServices:

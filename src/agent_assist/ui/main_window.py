@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         place: WindowPlace | None = None,
         audio: AudioChoice | None = None,
         list_devices: Callable[[], Sequence[capture.CaptureDevice]] = capture.list_devices,
+        speech_model: str = "",
     ) -> None:
         super().__init__()
         self._controller = controller
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         self._place = place or WindowPlace(None)
         self.last_render_ms: float | None = None
         self._models_text = ""
+        self._speech_model = speech_model
         self.setWindowTitle(self.tr("Agent Assist"))
         self.setMinimumSize(_MIN_WIDTH_PX, _MIN_HEIGHT_PX)
         self.resize(settings.width_px, max(_MIN_HEIGHT_PX, 900))
@@ -338,8 +340,12 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_controller_services_loaded(self, services: AssistServices) -> None:
         m = services.pack.manifest
-        self._models_text = self.tr("Pack {pack} v{version} · model {model}").format(
-            pack=m.id, version=m.version, model=services.embedder.model_id.split("@")[0]
+        self._models_text = self.tr("Pack {pack} v{version} · speech {speech} · meaning {model}")
+        self._models_text = self._models_text.format(
+            pack=m.id,
+            version=m.version,
+            speech=self._speech_model or "-",
+            model=services.embedder.model_id.split("@")[0],
         )
         self.status.setText(self._models_text)
 

@@ -489,8 +489,8 @@
         <translation>无法启动</translation>
     </message>
     <message>
-        <source>Pack {pack} v{version} · model {model}</source>
-        <translation>知识包 {pack} v{version} · 模型 {model}</translation>
+        <source>Pack {pack} v{version} · speech {speech} · meaning {model}</source>
+        <translation>知识包 {pack} v{version} · 语音 {speech} · 语义 {model}</translation>
     </message>
     <message>
         <source>speech→cards {total} ms (embed {embed} ms · search {search} ms)</source>
