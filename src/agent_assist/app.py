@@ -25,6 +25,7 @@ from agent_assist.team_status import publish_status
 from agent_assist.ui.audio_bar import AudioChoice
 from agent_assist.ui.i18n import install_translation, interface_language
 from agent_assist.ui.main_window import MainWindow
+from agent_assist.ui.setup_dialogs import SetupDialogs
 from agent_assist.ui.window_place import WindowPlace
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,12 @@ class CallStarter(QObject):
                 self.start_live()
             else:
                 self.start(Path(pending))
+
+    @Slot(object)
+    def use_settings(self, settings: Settings) -> None:
+        """Saved in the settings dialog: audio and speech apply from the next call."""
+        self._settings = settings
+        self._audio = settings.audio
 
     @Slot(object)
     def choose_audio(self, choice: AudioChoice) -> None:
@@ -121,6 +128,12 @@ def build_panel(
     window.replay_requested.connect(starter.start)
     window.live_requested.connect(starter.start_live)
     window.audio_changed.connect(starter.choose_audio)
+    setup = SetupDialogs(
+        controller, window, starter.use_settings, settings, partial(load_and_report, settings)
+    )
+    window.settings_requested.connect(setup.open_settings)
+    window.setup_check_requested.connect(setup.open_check)
+    controller.state_changed.connect(setup._on_controller_state_changed)
     window.reconnect_requested.connect(controller.reconnect)
     window.stop_requested.connect(controller.stop_call)
     controller.load(partial(load_and_report, settings))

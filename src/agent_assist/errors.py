@@ -38,3 +38,7 @@ class PackValidationError(AgentAssistError):
 
 class CallScriptError(AgentAssistError):
     """A call script (timed utterances for replay) is malformed."""
+
+
+class InstallCancelled(ModelInstallError):  # noqa: N818 - a choice, not a fault
+    """The person installing a model cancelled it; nothing was installed."""

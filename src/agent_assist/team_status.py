@@ -11,15 +11,14 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
 import platform
 import re
-import tempfile
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent_assist import __version__
+from agent_assist.atomic_file import write_text_atomically
 from agent_assist.retrieval.pack import ScriptPack
 
 if TYPE_CHECKING:
@@ -114,18 +113,8 @@ def write_status(status_dir: Path, status: WorkstationStatus) -> Path:
     Raises:
         OSError: the shared folder cannot be written.
     """
-    status_dir.mkdir(parents=True, exist_ok=True)
     target = status_file(status_dir, status.agent_id)
-    handle, temporary = tempfile.mkstemp(dir=status_dir, prefix=f".{target.stem}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(status.to_json())
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_text_atomically(target, status.to_json())
     return target
 
 

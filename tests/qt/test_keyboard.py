@@ -47,6 +47,7 @@ def _look_up(qtbot: QtBot, window: MainWindow, question: str) -> None:
     qtbot.waitUntil(window.isActiveWindow)
 
 
+@pytest.mark.usefixtures("pulse")  # the audio row lists devices: from a private sound server
 def test_every_control_tab_reaches_has_a_name(qtbot: QtBot, settings: Settings) -> None:
     controller, window = _ready_panel(qtbot, settings)
     window.activateWindow()

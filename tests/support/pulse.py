@@ -1,4 +1,6 @@
-"""A private PulseAudio daemon for tests: null sinks stand in for the softphone and headset."""
+"""A private PulseAudio daemon for tests: null sinks stand in for the softphone and headset.
+
+Its sinks outlive the test that made them: give each test its own sink names."""
 
 from __future__ import annotations
 
@@ -36,7 +38,9 @@ class Pulse:
         return subprocess.Popen(["paplay", f"--device={sink}", str(wav)], env=self.env)
 
 
-@pytest.fixture(scope="module")
+# One daemon for the whole session: soundcard binds to the first PulseAudio server a process
+# uses and aborts the process once that server is gone, so the server must outlive every test.
+@pytest.fixture(scope="session")
 def pulse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pulse]:
     daemon = shutil.which("pulseaudio")
     assert daemon and shutil.which("paplay"), (

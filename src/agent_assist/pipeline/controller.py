@@ -116,7 +116,12 @@ class AssistController(QObject):
 
     # -- loading -------------------------------------------------------------------------
     def load(self, load: Callable[[Callable[[str, float], None]], AssistServices]) -> None:
-        """Run ``load`` in the thread pool; retrieval starts once it succeeds."""
+        """Run ``load`` in the thread pool; retrieval starts once it succeeds.
+
+        After a failure (a missing model the agent has since installed), load again.
+        """
+        if self.state is CallState.FAILED:
+            self._set_state(CallState.LOADING)
         task = LoadServicesTask(load)
         task.signals.progress.connect(self.load_progress)
         task.signals.loaded.connect(self._on_loader_loaded)

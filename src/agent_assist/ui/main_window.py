@@ -9,15 +9,18 @@ from pathlib import Path
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QProgressBar,
     QPushButton,
     QScrollArea,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -68,6 +71,8 @@ class MainWindow(QMainWindow):
         stop_requested(): the agent pressed stop.
         cards_rendered(RetrievalResult, float): cards are on screen; ms since the transcript.
         audio_changed(AudioChoice): the agent chose another source, device or channel swap.
+        settings_requested(): open the settings dialog.
+        setup_check_requested(): check this workstation (models, pack, devices, folders).
     """
 
     replay_requested = Signal(Path)
@@ -76,6 +81,8 @@ class MainWindow(QMainWindow):
     stop_requested = Signal()
     cards_rendered = Signal(object, float)
     audio_changed = Signal(object)
+    settings_requested = Signal()
+    setup_check_requested = Signal()
 
     def __init__(
         self,
@@ -194,6 +201,14 @@ class MainWindow(QMainWindow):
         self.dock_button.setAccessibleName(self.tr("Dock to the screen edge"))
         self.dock_button.setToolTip(self.tr("Dock the panel to the nearer screen edge"))
         row.addWidget(self.dock_button)
+        self.setup_button = QToolButton(objectName="flat", text=self.tr("Setup"))
+        self.setup_button.setAccessibleName(self.tr("Settings and workstation check"))
+        self.setup_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.setup_button)
+        menu.addAction(self.tr("Settings…"), self.settings_requested.emit)
+        menu.addAction(self.tr("Check this workstation…"), self.setup_check_requested.emit)
+        self.setup_button.setMenu(menu)
+        row.addWidget(self.setup_button)
 
     def _build_source_banner(self) -> QHBoxLayout:
         """Audio problems the agent must see: a silent or clipping side, a dropped source."""
@@ -439,5 +454,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._place.save(self)
+        for dialog in self.findChildren(QDialog):  # their workers stop with them
+            dialog.reject()
         self._controller.shutdown()
         event.accept()

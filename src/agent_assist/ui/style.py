@@ -29,6 +29,10 @@ QLabel#chip {{ background: #ddf4ff; color: #0550ae; border-radius: 8px; padding:
                font-size: 11px; font-weight: 600; }}
 QLabel#chip[kind="script"] {{ background: #dafbe1; color: #116329; }}
 QPushButton#copy {{ padding: 3px 10px; font-size: 12px; }}
+QToolButton#flat {{ border: none; background: transparent; color: #57606a; font-size: 12px;
+    padding: 1px 6px; }}
+QToolButton#flat:focus {{ border: 1px solid #0969da; border-radius: 6px; }}
+QToolButton#flat::menu-indicator {{ image: none; }}
 QPushButton#flat, QPushButton#rate {{ border: none; background: transparent; color: #57606a;
     font-size: 12px; padding: 1px 6px; }}
 QPushButton#rate:checked, QPushButton#flat:checked {{ background: #ddf4ff; color: #0550ae;

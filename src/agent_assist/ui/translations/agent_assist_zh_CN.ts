@@ -123,6 +123,41 @@
     </message>
 </context>
 <context>
+    <name>CheckRow</name>
+    <message>
+        <source>Passed</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>提醒</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Install…</source>
+        <translation>安装…</translation>
+    </message>
+    <message>
+        <source>Install {name}</source>
+        <translation>安装 {name}</translation>
+    </message>
+    <message>
+        <source>From a folder…</source>
+        <translation>从文件夹安装…</translation>
+    </message>
+    <message>
+        <source>From a zip file…</source>
+        <translation>从 zip 文件安装…</translation>
+    </message>
+    <message>
+        <source>Download ({size} MB)</source>
+        <translation>下载（{size} MB）</translation>
+    </message>
+</context>
+<context>
     <name>ChecklistView</name>
     <message>
         <source>Required steps</source>
@@ -182,6 +217,141 @@
     <message>
         <source>{shown} of {total} shown</source>
         <translation>显示 {shown} / 共 {total} 条</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunDialog</name>
+    <message>
+        <source>Agent Assist: checking this workstation</source>
+        <translation>坐席助手：检查本机环境</translation>
+    </message>
+    <message>
+        <source>Before the first call</source>
+        <translation>首次通话前的检查</translation>
+    </message>
+    <message>
+        <source>Agent Assist checks what it needs on this computer. Fix the problems marked ✗; the warnings marked ⚠ can wait.</source>
+        <translation>坐席助手正在检查本机所需的组件。请先解决标记为 ✗ 的问题；标记为 ⚠ 的提醒可以稍后处理。</translation>
+    </message>
+    <message>
+        <source>What was checked</source>
+        <translation>检查结果</translation>
+    </message>
+    <message>
+        <source>Installation progress</source>
+        <translation>安装进度</translation>
+    </message>
+    <message>
+        <source>Cancel install</source>
+        <translation>取消安装</translation>
+    </message>
+    <message>
+        <source>Cancel the model installation</source>
+        <translation>取消安装模型</translation>
+    </message>
+    <message>
+        <source>Check again</source>
+        <translation>重新检查</translation>
+    </message>
+    <message>
+        <source>Run the checks again</source>
+        <translation>重新运行检查</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Continue to the panel</source>
+        <translation>继续打开面板</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在检查…</translation>
+    </message>
+    <message>
+        <source>Installing {name}…</source>
+        <translation>正在安装 {name}…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Installed {name}.</source>
+        <translation>{name} 已安装。</translation>
+    </message>
+    <message>
+        <source>The checks could not run: {error}</source>
+        <translation>无法运行检查：{error}</translation>
+    </message>
+    <message>
+        <source>Cancelled: nothing was installed.</source>
+        <translation>已取消：没有安装任何内容。</translation>
+    </message>
+    <message>
+        <source>The install failed: {error}</source>
+        <translation>安装失败：{error}</translation>
+    </message>
+    <message>
+        <source>{errors} problem(s) to fix, {warnings} warning(s).</source>
+        <translation>{errors} 个问题需要解决，{warnings} 个提醒。</translation>
+    </message>
+    <message>
+        <source>Ready, with {warnings} warning(s).</source>
+        <translation>可以使用，另有 {warnings} 个提醒。</translation>
+    </message>
+    <message>
+        <source>Everything is in place.</source>
+        <translation>一切就绪。</translation>
+    </message>
+    <message>
+        <source>Speech model</source>
+        <translation>语音识别模型</translation>
+    </message>
+    <message>
+        <source>Embedding model</source>
+        <translation>语义模型</translation>
+    </message>
+    <message>
+        <source>Script pack</source>
+        <translation>知识包</translation>
+    </message>
+    <message>
+        <source>Search index</source>
+        <translation>检索索引</translation>
+    </message>
+    <message>
+        <source>Microphone (agent side)</source>
+        <translation>麦克风（坐席侧）</translation>
+    </message>
+    <message>
+        <source>Loopback (customer side)</source>
+        <translation>回环音源（客户侧）</translation>
+    </message>
+    <message>
+        <source>Network stream token</source>
+        <translation>网络音频流令牌</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>数据文件夹</translation>
+    </message>
+    <message>
+        <source>Press Install… and choose the model&apos;s folder or zip file copied to this computer, or download it. IT can also run: {command}</source>
+        <translation>点击“安装…”，选择已复制到本机的模型文件夹或 zip 文件，或直接下载。IT 也可以运行：{command}</translation>
+    </message>
+    <message>
+        <source>Choose the folder of {name}</source>
+        <translation>选择 {name} 所在的文件夹</translation>
+    </message>
+    <message>
+        <source>Choose the zip file of {name}</source>
+        <translation>选择 {name} 的 zip 文件</translation>
+    </message>
+    <message>
+        <source>Model archives (*.zip *.whl)</source>
+        <translation>模型压缩包 (*.zip *.whl)</translation>
     </message>
 </context>
 <context>
@@ -455,6 +625,22 @@
     <message>
         <source>Dock the panel to the nearer screen edge</source>
         <translation>把面板贴到最近的屏幕边缘</translation>
+    </message>
+    <message>
+        <source>Setup</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Settings and workstation check</source>
+        <translation>设置与本机检查</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <source>Check this workstation…</source>
+        <translation>检查本机环境…</translation>
     </message>
     <message>
         <source>Audio warning</source>
@@ -952,6 +1138,208 @@
     <message>
         <source>The pack is valid and has no warnings.</source>
         <translation>知识包校验通过，没有警告。</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Agent Assist settings</source>
+        <translation>坐席助手设置</translation>
+    </message>
+    <message>
+        <source>Settings sections</source>
+        <translation>设置分类</translation>
+    </message>
+    <message>
+        <source>Settings groups</source>
+        <translation>设置分组</translation>
+    </message>
+    <message>
+        <source>Audio</source>
+        <translation>音频</translation>
+    </message>
+    <message>
+        <source>Models and knowledge</source>
+        <translation>模型与知识</translation>
+    </message>
+    <message>
+        <source>Privacy and record</source>
+        <translation>隐私与记录</translation>
+    </message>
+    <message>
+        <source>Interface and team</source>
+        <translation>界面与团队</translation>
+    </message>
+    <message>
+        <source>Audio and speech model changes apply from the next call. Everything else takes effect when Agent Assist is restarted.</source>
+        <translation>音频和语音识别模型的修改从下一通电话开始生效；其他修改需重新启动坐席助手后生效。</translation>
+    </message>
+    <message>
+        <source>Save the settings</source>
+        <translation>保存设置</translation>
+    </message>
+    <message>
+        <source>Close without saving</source>
+        <translation>不保存并关闭</translation>
+    </message>
+    <message>
+        <source>Headset and softphone on this computer</source>
+        <translation>本机耳麦和软电话</translation>
+    </message>
+    <message>
+        <source>Stream from the telephony platform</source>
+        <translation>话务平台的网络音频流</translation>
+    </message>
+    <message>
+        <source>Call audio</source>
+        <translation>通话音源</translation>
+    </message>
+    <message>
+        <source>Microphone (agent)</source>
+        <translation>麦克风（坐席）</translation>
+    </message>
+    <message>
+        <source>Loopback (customer)</source>
+        <translation>回环音源（客户）</translation>
+    </message>
+    <message>
+        <source>Looking for audio devices…</source>
+        <translation>正在查找音频设备…</translation>
+    </message>
+    <message>
+        <source>Swap agent and customer sides</source>
+        <translation>互换坐席和客户两侧</translation>
+    </message>
+    <message>
+        <source>Speech model</source>
+        <translation>语音识别模型</translation>
+    </message>
+    <message>
+        <source>Embedding model</source>
+        <translation>语义模型</translation>
+    </message>
+    <message>
+        <source>Script pack</source>
+        <translation>知识包</translation>
+    </message>
+    <message>
+        <source>Folder…</source>
+        <translation>选择文件夹…</translation>
+    </message>
+    <message>
+        <source>Cards shown</source>
+        <translation>显示卡片数</translation>
+    </message>
+    <message>
+        <source>Lowest match score (0–1)</source>
+        <translation>最低匹配分（0–1）</translation>
+    </message>
+    <message>
+        <source>Calibrated for the embedding model</source>
+        <translation>按语义模型校准的默认值</translation>
+    </message>
+    <message>
+        <source>Mask ID, card and phone numbers in the live transcript</source>
+        <translation>在实时转写中隐藏身份证号、卡号和手机号</translation>
+    </message>
+    <message>
+        <source>Last digits left visible</source>
+        <translation>保留末尾位数</translation>
+    </message>
+    <message>
+        <source>Keep a record of every call</source>
+        <translation>保存每通电话的记录</translation>
+    </message>
+    <message>
+        <source>Call record file</source>
+        <translation>通话记录文件</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>界面语言</translation>
+    </message>
+    <message>
+        <source>Keep the panel above other windows</source>
+        <translation>让面板保持在其他窗口之上</translation>
+    </message>
+    <message>
+        <source>Team status folder</source>
+        <translation>团队状态文件夹</translation>
+    </message>
+    <message>
+        <source>Not shared</source>
+        <translation>不共享</translation>
+    </message>
+    <message>
+        <source>Workstation name</source>
+        <translation>工位名称</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s name</source>
+        <translation>本机名称</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>系统默认</translation>
+    </message>
+    <message>
+        <source>A model name, or the folder of a model</source>
+        <translation>模型名称，或模型所在的文件夹</translation>
+    </message>
+    <message>
+        <source>One folder or zip file per line</source>
+        <translation>每行一个文件夹或 zip 文件</translation>
+    </message>
+    <message>
+        <source>Team packs</source>
+        <translation>团队知识包</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <source>Choose: {field}</source>
+        <translation>选择：{field}</translation>
+    </message>
+    <message>
+        <source>Correct the values marked in red: nothing was saved.</source>
+        <translation>请修改标红的内容：设置尚未保存。</translation>
+    </message>
+    <message>
+        <source>No audio devices could be listed: {error}</source>
+        <translation>无法列出音频设备：{error}</translation>
+    </message>
+    <message>
+        <source>The settings were not saved: {error}</source>
+        <translation>设置未保存：{error}</translation>
+    </message>
+    <message>
+        <source>{count} audio device(s) found.</source>
+        <translation>找到 {count} 个音频设备。</translation>
+    </message>
+    <message>
+        <source>{value} (matches {device})</source>
+        <translation>{value}（对应 {device}）</translation>
+    </message>
+    <message>
+        <source>{value} (not found)</source>
+        <translation>{value}（未找到）</translation>
+    </message>
+</context>
+<context>
+    <name>SetupDialogs</name>
+    <message>
+        <source>Settings saved: restart the panel to apply them.</source>
+        <translation>设置已保存：重启面板后生效。</translation>
     </message>
 </context>
 <context>

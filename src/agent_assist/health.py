@@ -1,0 +1,276 @@
+"""Checks that this workstation can run the assist: models, packs, index, audio, data folder.
+
+Each check is quick (no model is loaded, no index searched) and never raises: what goes wrong
+inside one becomes a failed check carrying the message. The first-run dialog and the
+``doctor`` command show the same list.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from agent_assist import paths
+from agent_assist.config import AsrSettings, AudioSettings, RetrievalSettings, Settings
+from agent_assist.errors import ModelMissingError, PackValidationError
+from agent_assist.models.catalog import CATALOG, ModelKind
+from agent_assist.models.install import install_instructions, resolve_model
+from agent_assist.retrieval.embedder import fingerprint
+from agent_assist.retrieval.index import is_stale, read_build
+from agent_assist.retrieval.pack import ScriptPack
+from agent_assist.speech.sources.capture import CaptureDevice
+
+logger = logging.getLogger(__name__)
+
+Severity = Literal["error", "warning"]
+# Lists capture devices; injected so tests and tools need no sound system.
+DeviceLister = Callable[[], list[CaptureDevice]]
+
+SPEECH_MODEL = "Speech model"
+EMBEDDING_MODEL = "Embedding model"
+SCRIPT_PACK = "Script pack"
+SEARCH_INDEX = "Search index"
+MICROPHONE = "Microphone"
+LOOPBACK = "Loopback (customer side)"
+NETWORK_TOKEN = "Network stream token"
+DATA_FOLDER = "Data folder"
+# A broken pack can have hundreds of problems; the first ones are enough to act on.
+MAX_PACK_PROBLEMS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """The outcome of one check; ``fix`` says in plain words what to do when it failed.
+
+    ``model_to_install`` names a catalog model whose install would fix it.
+    """
+
+    name: str
+    ok: bool
+    severity: Severity
+    detail: str
+    fix: str = ""
+    model_to_install: str | None = None
+
+
+def run_checks(
+    settings: Settings, models_dir: Path, list_devices: DeviceLister | None = None
+) -> list[Check]:
+    """Every check, in the order a person would fix them."""
+    return [
+        _guarded(SPEECH_MODEL, "error", lambda: check_speech_model(settings.asr, models_dir)),
+        _guarded(EMBEDDING_MODEL, "error", lambda: check_embedder(settings.retrieval, models_dir)),
+        *pack_and_index_checks(settings.retrieval, models_dir),
+        *audio_checks(settings, list_devices or system_devices),
+        _guarded(DATA_FOLDER, "error", lambda: check_data_folder(paths.data_dir())),
+    ]
+
+
+def has_errors(checks: Sequence[Check]) -> bool:
+    return any(not c.ok and c.severity == "error" for c in checks)
+
+
+def _guarded(name: str, severity: Severity, check: Callable[[], Check]) -> Check:
+    try:
+        return check()
+    except Exception as exc:  # noqa: BLE001 - a check reports what went wrong, never raises
+        return _unexpected(name, severity, exc)
+
+
+def _unexpected(name: str, severity: Severity, exc: Exception) -> Check:
+    logger.warning("check %r failed unexpectedly", name, exc_info=exc)
+    detail = f"The check itself failed: {exc}"
+    return Check(name, False, severity, detail, "This is unexpected: send the log to IT.")
+
+
+def check_speech_model(asr: AsrSettings, models_dir: Path) -> Check:
+    if asr.engine == "remote":
+        detail = f"Recognition runs on the speech server at {asr.remote_url}; no local model."
+        return Check(SPEECH_MODEL, True, "error", detail)
+    return _model_check(SPEECH_MODEL, asr.model, "asr", models_dir)
+
+
+def check_embedder(retrieval: RetrievalSettings, models_dir: Path) -> Check:
+    return _model_check(EMBEDDING_MODEL, retrieval.embedder, "embedding", models_dir)
+
+
+def _model_check(name: str, wanted: str, kind: ModelKind, models_dir: Path) -> Check:
+    try:
+        model = resolve_model(wanted, kind, models_dir)
+    except ModelMissingError:
+        entry = CATALOG.get(wanted)
+        if entry is not None and entry.kind == kind:
+            detail = f"{wanted} is not installed (looked in {models_dir})."
+            return Check(name, False, "error", detail, install_instructions(wanted), wanted)
+        detail = f"{wanted!r} is neither a known model nor a folder with {kind} model files."
+        fix = "Choose an installed model, or the folder of one, in Settings."
+        return Check(name, False, "error", detail, fix)
+    return Check(name, True, "error", f"{model.name} ({model.origin}: {model.path})")
+
+
+def pack_and_index_checks(retrieval: RetrievalSettings, models_dir: Path) -> list[Check]:
+    """The pack(s) load; the index is then checked against them."""
+    try:
+        pack_check, pack = check_pack(retrieval)
+    except Exception as exc:  # noqa: BLE001 - as in _guarded
+        pack_check, pack = _unexpected(SCRIPT_PACK, "error", exc), None
+    if pack is None:
+        return [pack_check, Check(SEARCH_INDEX, False, "warning", "Not checked: no pack loaded.")]
+    index_check = _guarded(SEARCH_INDEX, "error", lambda: check_index(retrieval, pack, models_dir))
+    return [pack_check, index_check]
+
+
+def check_pack(retrieval: RetrievalSettings) -> tuple[Check, ScriptPack | None]:
+    """The base pack and team packs, merged as the panel loads them."""
+    # Imported here: services pulls in the guidance classifier (scikit-learn, ~2 s to import),
+    # which the audio and model checks do not need.
+    from agent_assist.services import load_configured_pack
+
+    try:
+        pack = load_configured_pack(retrieval)
+    except PackValidationError as exc:
+        return _broken_pack(exc.problems), None
+    return _pack_loaded(pack, retrieval), pack
+
+
+def _broken_pack(problems: list[str]) -> Check:
+    shown = problems[:MAX_PACK_PROBLEMS]
+    if len(problems) > len(shown):
+        shown.append(f"… and {len(problems) - len(shown)} more")
+    fix = (
+        "Correct these lines in the pack files (`agent-assist pack validate PATH` lists "
+        "them all), or choose another pack in Settings."
+    )
+    return Check(SCRIPT_PACK, False, "error", "\n".join(shown), fix)
+
+
+def _pack_loaded(pack: ScriptPack, retrieval: RetrievalSettings) -> Check:
+    manifest = pack.manifest
+    detail = (
+        f"{manifest.title} ({manifest.id} {manifest.version}): "
+        f"{len(pack.entries)} knowledge entries, {len(pack.scripts)} scripts"
+    )
+    if retrieval.team_packs:
+        detail += f", with {len(retrieval.team_packs)} team pack(s)"
+    return Check(SCRIPT_PACK, True, "error", detail)
+
+
+def check_index(retrieval: RetrievalSettings, pack: ScriptPack, models_dir: Path) -> Check:
+    """The index the panel would load: built, for this pack, with the configured embedder."""
+    from agent_assist.services import index_dir_for
+
+    index_dir = index_dir_for(retrieval, pack)
+    build = read_build(index_dir)
+    if build is None:
+        detail = f"No index in {index_dir} yet: it is built when the panel first starts."
+        fix = "Nothing to do (the first start takes longer), or run `agent-assist pack build`."
+        return Check(SEARCH_INDEX, False, "warning", detail, fix)
+    mismatch = _built_with_another_embedder(build, retrieval, models_dir)
+    if mismatch:
+        fix = "Rebuild it with `agent-assist pack build`, or set the embedder it was built with."
+        return Check(SEARCH_INDEX, False, "error", f"The index in {index_dir} {mismatch}", fix)
+    if is_stale(build, pack):
+        detail = "The pack changed since the index was built: it is rebuilt at the next start."
+        fix = "Nothing to do, or run `agent-assist pack build` to save time at start."
+        return Check(SEARCH_INDEX, False, "warning", detail, fix)
+    return Check(SEARCH_INDEX, True, "error", f"Built {build.get('built_at', '')} in {index_dir}")
+
+
+def _built_with_another_embedder(
+    build: dict[str, Any], retrieval: RetrievalSettings, models_dir: Path
+) -> str:
+    """What differs, or "" (also when the embedder is missing: its own check says so)."""
+    try:
+        model = resolve_model(retrieval.embedder, "embedding", models_dir)
+    except ModelMissingError:
+        return ""
+    built_with = str(build["embedder"]["model_id"])
+    if built_with.rsplit("@", 1)[-1] == fingerprint(model.path):
+        return ""
+    return f"was built with {built_with}, not with the configured embedding model {model.name}."
+
+
+def audio_checks(settings: Settings, list_devices: DeviceLister) -> list[Check]:
+    """The network source needs its token; local capture needs a microphone and loopback."""
+    if settings.audio.source == "network":
+        return [_guarded(NETWORK_TOKEN, "error", lambda: check_network_token(settings))]
+    try:
+        devices = list_devices()
+    except Exception as exc:  # noqa: BLE001 - sound systems fail in many ways; replay still works
+        logger.info("no capture devices: %s", exc)
+        return [_no_sound_system(name, exc) for name in (MICROPHONE, LOOPBACK)]
+    return [
+        _guarded(MICROPHONE, "warning", lambda: _device_check(settings.audio, devices, False)),
+        _guarded(LOOPBACK, "warning", lambda: _device_check(settings.audio, devices, True)),
+    ]
+
+
+def check_network_token(settings: Settings) -> Check:
+    ingest = settings.ingest
+    if ingest.token is None or not ingest.token.get_secret_value():
+        detail = "The network source is chosen, but the stream server has no token."
+        fix = (
+            "Set [ingest] token in the settings file (a long random secret) and give the same "
+            "token to the telephony platform."
+        )
+        return Check(NETWORK_TOKEN, False, "error", detail, fix)
+    url = f"ws://{ingest.host}:{ingest.port}{ingest.path}"
+    return Check(NETWORK_TOKEN, True, "error", f"Calls are streamed to {url} with a token.")
+
+
+def system_devices() -> list[CaptureDevice]:
+    """The capture devices of this machine's sound system (soundcard)."""
+    from agent_assist.speech.sources.capture import list_devices
+
+    return list_devices()
+
+
+def _no_sound_system(name: str, exc: Exception) -> Check:
+    fix = (
+        "Live calls need the sound system (PulseAudio/PipeWire on Linux, the audio service on "
+        "Windows) and a headset. Replaying calls works without."
+    )
+    return Check(name, False, "warning", f"No audio devices could be listed: {exc}", fix)
+
+
+def _device_check(audio: AudioSettings, devices: list[CaptureDevice], loopback: bool) -> Check:
+    name = LOOPBACK if loopback else MICROPHONE
+    wanted = audio.loopback if loopback else audio.microphone
+    candidates = [d for d in devices if d.loopback == loopback]
+    kind = "loopback source" if loopback else "microphone"
+    if wanted is None and candidates:
+        return Check(name, True, "warning", f"System default ({len(candidates)} {kind}(s) found)")
+    if wanted is None:
+        fix = "Plug in the headset, or check that the softphone's output device is active."
+        return Check(name, False, "warning", f"No {kind} found.", fix)
+    matches = matching_devices(wanted, candidates)
+    if len(matches) == 1:
+        return Check(name, True, "warning", f"{matches[0].name} [{matches[0].id}]")
+    problem = "matches several" if matches else "matches no"
+    available = ", ".join(d.name for d in candidates) or "none"
+    detail = f"{wanted!r} {problem} {kind}; available: {available}."
+    fix = "Pick the device in Settings (Audio); `agent-assist devices` lists them."
+    return Check(name, False, "warning", detail, fix)
+
+
+def matching_devices(wanted: str, candidates: list[CaptureDevice]) -> list[CaptureDevice]:
+    """As the capture source picks them: an exact id or name, else a unique part of one."""
+    exact = [d for d in candidates if wanted in (d.id, d.name)]
+    return exact or [d for d in candidates if wanted.lower() in f"{d.id} {d.name}".lower()]
+
+
+def check_data_folder(folder: Path) -> Check:
+    """The call record, installed models and built indexes are written here."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        detail = f"{folder} cannot be written: {exc.strerror or exc}."
+        fix = "Ask IT to give this user write access to it (or set AGENT_ASSIST_HOME)."
+        return Check(DATA_FOLDER, False, "error", detail, fix)
+    return Check(DATA_FOLDER, True, "error", str(folder))
