@@ -95,7 +95,13 @@ def test_collections_call_outside_hours_with_unverified_disclosure(
     for _ in range(3):
         store.start_call(meta)
     session = CallSession(services.guidance, store, meta)
-    late = dt.datetime(2026, 11, 23, 15, 30, tzinfo=dt.UTC)  # 23:30 in Shanghai
+    # 23:30 in Shanghai on the day the three calls above were stored (not a fixed date: the
+    # contact count is per calendar day of the customer).
+    from zoneinfo import ZoneInfo
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    today = dt.datetime.now(shanghai).date()
+    late = dt.datetime.combine(today, dt.time(23, 30), shanghai).astimezone(dt.UTC)
     start = [e for e in session.start(late) if isinstance(e, Alert)]
     assert {a.rule_id for a in start} == {"collections-hours", "collections-daily-count"}
     said = Transcript("a1", Speaker.AGENT, "你好 你的借款已经逾期十五天了", True, 0.0, 3.0, 0)
