@@ -97,7 +97,8 @@ class StageTimings:
     asr_ms: float | None = None
     queue_ms: float = 0.0
     embed_ms: float = 0.0
-    search_ms: float = 0.0
+    search_ms: float = 0.0  # candidates from the vector index and BM25
+    fusion_ms: float = 0.0  # their scores combined, ranked per entry, cards made
     total_ms: float = 0.0
 
 

@@ -62,8 +62,10 @@ def test_sentence_transformers_backend(minilm: SentenceTransformerEmbedder) -> N
 def test_load_embedder_picks_the_backend_from_the_folder(
     use_model_dir: Path, minilm_model_dir: Path, tmp_path: Path
 ) -> None:
-    assert isinstance(load_embedder(str(use_model_dir), tmp_path), UseEmbedder)
-    assert isinstance(load_embedder(str(minilm_model_dir), tmp_path), SentenceTransformerEmbedder)
+    assert isinstance(load_embedder(str(use_model_dir), tmp_path).inner, UseEmbedder)  # type: ignore[attr-defined]
+    assert isinstance(
+        load_embedder(str(minilm_model_dir), tmp_path).inner, SentenceTransformerEmbedder
+    )  # type: ignore[attr-defined]
 
 
 def test_index_built_with_another_model_is_refused(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Protocol
 
@@ -121,10 +122,42 @@ class SentenceTransformerEmbedder:
         return _normalise(vectors)
 
 
+class RecentEncodings:
+    """An embedder that remembers its last few single-text encodings.
+
+    Retrieval and guidance each embed every final, from their own threads, at the same
+    moment. One lock around look-up and encoding makes the second caller wait for the first
+    and take its vector: one embedding per final instead of two competing for the cores.
+    """
+
+    def __init__(self, embedder: Embedder, size: int = 64) -> None:
+        self.inner = embedder
+        self.model_id = embedder.model_id
+        self.dim = embedder.dim
+        self.default_min_score = embedder.default_min_score
+        self._size = size
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if len(texts) != 1:
+            return self.inner.encode(texts)
+        with self._lock:
+            vector = self._recent.get(texts[0])
+            if vector is None:
+                vector = self.inner.encode(texts)[0]
+                self._recent[texts[0]] = vector
+                if len(self._recent) > self._size:
+                    self._recent.popitem(last=False)
+            else:
+                self._recent.move_to_end(texts[0])
+        return vector[None, :].copy()
+
+
 def load_embedder(name_or_path: str, models_dir: Path, threads: int = 1) -> Embedder:
     """Load the embedder a setting names: a catalog name or a model folder."""
     model = resolve_model(name_or_path, "embedding", models_dir)
     logger.info("loading embedder %s from %s (%s)", model.name, model.path, model.origin)
     if (model.path / "weights.npz").is_file():
-        return UseEmbedder(model.path, threads)
-    return SentenceTransformerEmbedder(model.path, threads, model.name)
+        return RecentEncodings(UseEmbedder(model.path, threads))
+    return RecentEncodings(SentenceTransformerEmbedder(model.path, threads, model.name))

@@ -71,13 +71,17 @@ class Retriever:
         started_ns = time.monotonic_ns()
         vector = self._query_vector(query.text, query.context)
         embedded_ns = time.monotonic_ns()
-        ranked = [r for r in self.rank(query.text, vector) if r.dense >= self.min_score]
-        suggestions = tuple(self._suggestion(r) for r in ranked[: self.top_k])
+        dense, lexical = self._candidates(query.text, vector)
+        searched_ns = time.monotonic_ns()
+        ranked = self._aggregate(self._combined(dense, lexical), dense)
+        shown = [r for r in ranked if r.dense >= self.min_score][: self.top_k]
+        suggestions = tuple(self._suggestion(r) for r in shown)
         done_ns = time.monotonic_ns()
         timings = StageTimings(
             queue_ms=(started_ns - query.emitted_ns) / 1e6,
             embed_ms=(embedded_ns - started_ns) / 1e6,
-            search_ms=(done_ns - embedded_ns) / 1e6,
+            search_ms=(searched_ns - embedded_ns) / 1e6,
+            fusion_ms=(done_ns - searched_ns) / 1e6,
             total_ms=(done_ns - query.emitted_ns) / 1e6,
         )
         return RetrievalResult(query=query, suggestions=suggestions, timings=timings)
@@ -86,17 +90,26 @@ class Retriever:
         """Every candidate item valid today, best first (no threshold applied)."""
         if vector is None:
             vector = self._query_vector(text, "")
+        dense, lexical = self._candidates(text, vector)
+        return self._aggregate(self._combined(dense, lexical), dense)
+
+    def _candidates(
+        self, text: str, vector: np.ndarray
+    ) -> tuple[dict[int, float], dict[int, float]]:
+        """Phrasings each method finds; every lexical find gets its cosine too."""
         wanted = max(_MIN_CANDIDATES, self.top_k * _VECTORS_PER_CARD)
         dense = self._dense_candidates(vector, wanted)
         lexical = self._lexical_candidates(text, wanted)
         missing = [i for i in lexical if i not in dense]
         dense.update(zip(missing, self._index.dense_scores(vector, missing).tolist(), strict=True))
-        return self._aggregate(self._combined(dense, lexical), dense)
+        return dense, lexical
 
     def _query_vector(self, text: str, context: str) -> np.ndarray:
         if context and len(text) < SHORT_QUERY_CHARS:
-            both = self._embedder.encode([text, context])
-            blended = both[0] + CONTEXT_WEIGHT * both[1]
+            # One text at a time: the context (the customer's previous final) is still in the
+            # embedder's recent encodings, and guidance reuses this final's vector.
+            own, previous = self._embedder.encode([text])[0], self._embedder.encode([context])[0]
+            blended = own + CONTEXT_WEIGHT * previous
             return (blended / np.linalg.norm(blended)).astype(np.float32)
         return self._embedder.encode([text])[0]
 

@@ -56,6 +56,7 @@ _LOAD_STEPS = (
     QT_TRANSLATE_NOOP("LoadProgress", "Loading embedding model"),
     QT_TRANSLATE_NOOP("LoadProgress", "Building index"),
     QT_TRANSLATE_NOOP("LoadProgress", "Loading index"),
+    QT_TRANSLATE_NOOP("LoadProgress", "Warming up"),
     QT_TRANSLATE_NOOP("LoadProgress", "Preparing guidance rules"),
     QT_TRANSLATE_NOOP("LoadProgress", "Ready"),
 )

@@ -528,6 +528,10 @@
         <translation>正在加载索引</translation>
     </message>
     <message>
+        <source>Warming up</source>
+        <translation>正在预热</translation>
+    </message>
+    <message>
         <source>Preparing guidance rules</source>
         <translation>正在准备提醒规则</translation>
     </message>
