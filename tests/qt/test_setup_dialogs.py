@@ -59,6 +59,7 @@ def test_saved_settings_apply_to_the_next_call(
     assert len(starters) == 1
     dialog.settings_saved.emit(saved)
     assert starters[0]._call_settings().audio.swap_channels
+    assert window.audio_bar.swap.isChecked(), "the audio row shows the saved choice"
     dialog.reject()
     qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=30_000)
     window.close()

@@ -57,7 +57,7 @@ class AudioBar(QWidget):
         self._listing: BackgroundCall | None = None
         self._listing_busy = False
         self._build_ui()
-        self._show_choice(choice)
+        self.set_choice(choice)
         for combo in (self.source, self.microphone, self.loopback):
             combo.activated.connect(self._on_changed)
         self.swap.toggled.connect(self._on_changed)
@@ -99,7 +99,8 @@ class AudioBar(QWidget):
         grid.addWidget(self.problem, 4, 0, 1, 3)
         grid.setColumnStretch(1, 1)
 
-    def _show_choice(self, choice: AudioChoice) -> None:
+    def set_choice(self, choice: AudioChoice) -> None:
+        """Show ``choice`` (from the settings); devices are listed again when the row is open."""
         self.source.setCurrentIndex(max(0, self.source.findData(choice.source)))
         for combo, device in (
             (self.microphone, choice.microphone),
@@ -112,6 +113,8 @@ class AudioBar(QWidget):
                 combo.setCurrentIndex(1)
         self.swap.setChecked(choice.swap_channels)
         self._enable_devices()
+        if self.isVisible():
+            self.refresh_devices()
 
     def choice(self) -> AudioChoice:
         return AudioChoice(

@@ -11,6 +11,7 @@ from agent_assist.config import Settings
 from agent_assist.pipeline.controller import AssistController, CallState
 from agent_assist.services import AssistServices
 from agent_assist.settings_file import restart_needed
+from agent_assist.ui.audio_bar import AudioChoice
 from agent_assist.ui.first_run import FirstRunDialog
 from agent_assist.ui.main_window import MainWindow
 from agent_assist.ui.settings_dialog import SettingsDialog
@@ -48,6 +49,7 @@ class SetupDialogs(QObject):
             self._window.status.setText(self.tr("Settings saved: restart the panel to apply them."))
         self._settings = settings
         self._use_settings(settings)
+        self._window.audio_bar.set_choice(AudioChoice.from_settings(settings.audio))
 
     @Slot()
     def open_check(self) -> None:
