@@ -22,7 +22,7 @@ from agent_assist.models.install import install_instructions, resolve_model
 from agent_assist.retrieval.embedder import fingerprint
 from agent_assist.retrieval.index import is_stale, read_build
 from agent_assist.retrieval.pack import ScriptPack
-from agent_assist.speech.sources.capture import CaptureDevice
+from agent_assist.speech.sources.capture import CaptureDevice, matching_devices
 
 logger = logging.getLogger(__name__)
 
@@ -255,12 +255,6 @@ def _device_check(audio: AudioSettings, devices: list[CaptureDevice], loopback: 
     detail = f"{wanted!r} {problem} {kind}; available: {available}."
     fix = "Pick the device in Settings (Audio); `agent-assist devices` lists them."
     return Check(name, False, "warning", detail, fix)
-
-
-def matching_devices(wanted: str, candidates: list[CaptureDevice]) -> list[CaptureDevice]:
-    """As the capture source picks them: an exact id or name, else a unique part of one."""
-    exact = [d for d in candidates if wanted in (d.id, d.name)]
-    return exact or [d for d in candidates if wanted.lower() in f"{d.id} {d.name}".lower()]
 
 
 def check_data_folder(folder: Path) -> Check:

@@ -19,8 +19,8 @@ from agent_assist.retrieval.pack import load_pack
 from agent_assist.retrieval.retriever import METHODS
 from agent_assist.team_status import pack_digest, status_for, write_status
 from agent_assist.ui.i18n import install_translation
+from agent_assist.ui.jobs import JobThread
 from agent_assist.ui.pack_manager import PackManagerWindow
-from agent_assist.ui.pack_manager.jobs import JobThread
 from agent_assist.ui.pack_manager.window import CONTENTS_TAB, PHRASE_TAB, PROBLEMS_TAB
 from tests.conftest import SAMPLE_PACK
 

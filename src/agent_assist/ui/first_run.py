@@ -30,7 +30,7 @@ from agent_assist.errors import AgentAssistError, InstallCancelled
 from agent_assist.health import Check, DeviceLister
 from agent_assist.models.catalog import CATALOG
 from agent_assist.models.install import InstalledModel, install_model
-from agent_assist.ui.pack_manager.jobs import Job, JobThread, Progress
+from agent_assist.ui.jobs import Job, JobThread, Progress
 from agent_assist.ui.style import ANSWER_ACCENT, SCRIPT_ACCENT
 
 WARNING_COLOUR = "#9a6700"

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from agent_assist.config import Settings
 from agent_assist.errors import AgentAssistError
-from agent_assist.health import DeviceLister, matching_devices, system_devices
+from agent_assist.health import DeviceLister, system_devices
 from agent_assist.models.catalog import CATALOG, ModelKind
 from agent_assist.settings_file import (
     Changes,
@@ -37,9 +37,9 @@ from agent_assist.settings_file import (
     toml_value,
     update_settings_file,
 )
-from agent_assist.speech.sources.capture import CaptureDevice
+from agent_assist.speech.sources.capture import CaptureDevice, matching_devices
 from agent_assist.ui.first_run import DIALOG_QSS
-from agent_assist.ui.pack_manager.jobs import Job, JobThread, Progress
+from agent_assist.ui.jobs import Job, JobThread, Progress
 from agent_assist.ui.style import ANSWER_ACCENT
 
 DEVICES_JOB = "devices"

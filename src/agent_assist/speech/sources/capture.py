@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -57,6 +58,16 @@ def list_devices() -> list[CaptureDevice]:
     ]
 
 
+D = TypeVar("D")
+
+
+def matching_devices(wanted: str, candidates: Sequence[D]) -> list[D]:
+    """Devices (anything with an ``id`` and a ``name``) that ``wanted`` names: an exact id or
+    name, else every one with it in its id or name. One match is what the settings need."""
+    exact = [d for d in candidates if wanted in (str(d.id), str(d.name))]  # type: ignore[attr-defined]
+    return exact or [d for d in candidates if wanted.lower() in f"{d.id} {d.name}".lower()]  # type: ignore[attr-defined]
+
+
 def find_device(wanted: str | None, loopback: bool) -> Any:
     """The microphone or loopback device by id or a unique part of its name.
 
@@ -71,9 +82,7 @@ def find_device(wanted: str | None, loopback: bool) -> Any:
     candidates = [
         m for m in sc.all_microphones(include_loopback=True) if bool(m.isloopback) == loopback
     ]
-    exact = [m for m in candidates if wanted in (str(m.id), str(m.name))]
-    partial = [m for m in candidates if wanted.lower() in f"{m.id} {m.name}".lower()]
-    matches = exact or partial
+    matches = matching_devices(wanted, candidates)
     if len(matches) == 1:
         return matches[0]
     kind = "loopback source" if loopback else "microphone"

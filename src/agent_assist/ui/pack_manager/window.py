@@ -33,8 +33,8 @@ from agent_assist.retrieval.pack_lint import PackWarning, lint_pack
 from agent_assist.services import AssistServices, load_services
 from agent_assist.team_status import WorkstationStatus, pack_digest, read_statuses
 from agent_assist.ui.i18n import install_translation, interface_language
+from agent_assist.ui.jobs import JobThread, Progress
 from agent_assist.ui.pack_manager.contents_view import ContentsView
-from agent_assist.ui.pack_manager.jobs import JobThread, Progress
 from agent_assist.ui.pack_manager.phrase_view import PhraseView
 from agent_assist.ui.pack_manager.problems_view import ProblemsView
 from agent_assist.ui.pack_manager.style import PACK_MANAGER_QSS

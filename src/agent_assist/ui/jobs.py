@@ -1,4 +1,4 @@
-"""A worker thread that runs the pack manager's slow steps (disk, models) in order."""
+"""A worker thread that runs a window's slow steps (disk, models, installs) in order."""
 
 from __future__ import annotations
 
