@@ -145,11 +145,14 @@ def stage_report(run: PanelRun, guidance_ms: list[float], script) -> dict[str, o
         if (r["utterance"], True) in run.transcript_ns
     ]
     partial_to_card = [r["query_to_card"] for r in run.renders if not r["final"]]
+    # Stages of the finals (the floor is final → card); a partial's queue time includes the
+    # partial throttle by design, so it is reported on its own.
     stages = {
-        name: percentiles([r[name] for r in run.renders])
+        name: percentiles([r[name] for r in finals])
         for name in ("queue", "embed", "search", "fusion", "render")
     }
     stages["guidance"] = percentiles(guidance_ms)
+    stages["partial queue"] = percentiles([r["queue"] for r in run.renders if not r["final"]])
     return {
         "stages_ms": stages,
         "final_to_card_ms": percentiles(final_to_card),

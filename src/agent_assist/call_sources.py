@@ -45,6 +45,7 @@ def speech_options(settings: Settings, pack_terms: Iterable[str] = ()) -> Speech
             max_backlog_s=asr.max_backlog_s,
             max_block_s=asr.block_ms / 1000,
             partial_interval_s=asr.partial_interval_ms / 1000,
+            endpoint_silence_s=asr.endpoint_silence_ms / 1000 or None,
         ),
         postprocess=make_postprocessor(
             asr.normalize_numbers, tuple(pack_terms) if asr.correct_pack_terms else ()

@@ -33,6 +33,9 @@ class AsrSettings(_Section):
     # Most audio handed to the recognizer at once, and audio time between partial results.
     block_ms: int = Field(400, ge=20, le=2000)
     partial_interval_ms: int = Field(100, ge=20, le=2000)
+    # A pause this long after speech ends the utterance at once, before the recognizer's own
+    # (slower) endpointing; 0 leaves it to the recognizer. Shorter splits more phrases.
+    endpoint_silence_ms: int = Field(300, ge=0, le=5000)
     # Audio queued per side before a live source starts dropping audio (recognition stalled).
     max_backlog_s: float = Field(20.0, ge=1.0, le=600.0)
     # Normalise Chinese numbers to digits and correct near-miss pack terms in results.

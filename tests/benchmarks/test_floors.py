@@ -38,6 +38,5 @@ def test_the_short_benchmark_keeps_every_floor(tmp_path: Path, use_model_dir: Pa
     report = json.loads(out.read_text()) if out.is_file() else {}
     assert done.returncode == 0, report.get("broken") or done.stderr[-3000:]
     assert out.with_suffix(".png").stat().st_size > 10_000, "the chart was drawn"
-    assert all(
-        v is not None for k, v in report["headline"].items() if k != "end_of_speech_to_card_p95_ms"
-    )
+    # Every floor was measured, end of speech → card included (Vosk paced in real time).
+    assert all(v is not None for v in report["headline"].values()), report["headline"]

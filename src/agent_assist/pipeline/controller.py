@@ -272,6 +272,9 @@ class AssistController(QObject):
 
     @Slot(object)
     def _on_call_transcript_ready(self, transcript: Transcript) -> None:
+        # The search starts first: drawing the transcript line and guidance can wait for it.
+        if transcript.speaker is Speaker.CUSTOMER:
+            self._search_customer(transcript)
         if transcript.is_final and self._guidance_worker is not None:
             self._guidance_worker.feed(transcript)
         shown = transcript
@@ -280,8 +283,8 @@ class AssistController(QObject):
             if masked != transcript.text:
                 shown = dataclasses.replace(transcript, text=masked, raw_text="")
         self.transcript_updated.emit(shown)
-        if transcript.speaker is not Speaker.CUSTOMER:
-            return
+
+    def _search_customer(self, transcript: Transcript) -> None:
         if transcript.is_final and not transcript.text:
             self._throttle.stop()  # the utterance ended with nothing to search
             self._pending_partial = None

@@ -13,6 +13,7 @@ import numpy as np
 
 from agent_assist.domain import Speaker, Transcript
 from agent_assist.speech.audio import StreamResampler
+from agent_assist.speech.endpoint import SilenceEndpointer
 from agent_assist.speech.events import ChannelStats, SpeechEvent
 from agent_assist.speech.recognizer import VOSK_SAMPLE_RATE, Recognizer
 from agent_assist.speech.vosk_json import VoskResult
@@ -34,6 +35,9 @@ class ChannelOptions:
     max_backlog_s: float = 20.0  # bound of the audio queue
     max_block_s: float = 0.4  # most audio handed to the recognizer in one call
     partial_interval_s: float = 0.1  # audio time between two partial results
+    # A pause this long after speech closes the utterance (the recognizer's own rules wait
+    # longer); None leaves endpointing to the recognizer.
+    endpoint_silence_s: float | None = 0.3
 
 
 class _Chunk:
@@ -73,6 +77,11 @@ class ChannelRecognition:
         self._queued_s = 0.0
         self._closed = False
         self._resampler: StreamResampler | None = None
+        self._endpointer = (
+            SilenceEndpointer(VOSK_SAMPLE_RATE, options.endpoint_silence_s)
+            if options.endpoint_silence_s
+            else None
+        )
         self._utterances = 0
         self._audio_s = 0.0
         self._busy_s = 0.0
@@ -199,10 +208,17 @@ class ChannelRecognition:
             for event in observe(samples, self._audio_s):
                 self._emit(event)
         self._since_partial_s += block_s
+        phrase_ended = self._endpointer is not None and self._endpointer.feed(samples)
         behind = self._options.live and self._queued_s > BEHIND_S
         due = self._since_partial_s >= self._options.partial_interval_s
+        want_partial = due and not behind and not phrase_ended
         started = time.perf_counter()
-        result = recognizer.accept(samples.tobytes(), want_partial=due and not behind)
+        result = recognizer.accept(samples.tobytes(), want_partial=want_partial)
+        if result is not None and result.is_final:
+            if self._endpointer is not None:
+                self._endpointer.reset()
+        elif phrase_ended:
+            result = recognizer.end_utterance()
         elapsed = time.perf_counter() - started
         self._busy_s += elapsed
         self._blocks += 1
@@ -230,6 +246,11 @@ class ChannelRecognition:
         if result is not None:
             self._emit(self._transcript(result, elapsed * 1000))
 
+    def _phrase_start_s(self) -> float:
+        """Where the phrase began, for a partial (partials carry no word times)."""
+        start = self._endpointer.phrase_start_s if self._endpointer is not None else None
+        return self._audio_s if start is None else min(start, self._audio_s)
+
     def _transcript(self, result: VoskResult, asr_ms: float) -> Transcript:
         text = result.text
         if self._postprocess is not None:
@@ -240,7 +261,7 @@ class ChannelRecognition:
             speaker=self.speaker,
             text=text,
             is_final=result.is_final,
-            start_s=words[0].start_s if words else self._audio_s,
+            start_s=words[0].start_s if words else self._phrase_start_s(),
             end_s=words[-1].end_s if words else self._audio_s,
             emitted_ns=time.monotonic_ns(),
             words=words,

@@ -136,6 +136,7 @@ class _Router:
             max_backlog_s=options.channel.max_backlog_s,
             max_block_s=options.channel.max_block_s,
             partial_interval_s=options.channel.partial_interval_s,
+            endpoint_silence_s=options.channel.endpoint_silence_s,
         )
         self._lock = threading.Lock()
         self.channels: dict[Speaker, ChannelRecognition] = {}

@@ -26,6 +26,13 @@ class Recognizer(Protocol):
         and it changed, else None. Skipping partials is how a channel catches up.
         """
 
+    def end_utterance(self) -> VoskResult | None:
+        """Close the current utterance now (the speaker paused) and keep listening.
+
+        Returns its final result if there is text; None when nothing was heard or the
+        engine cannot end an utterance early (its own endpointing then applies).
+        """
+
     def finish(self) -> VoskResult | None:
         """Flush at end of stream; return the last final result if there is text."""
 
@@ -81,7 +88,10 @@ class VoskRecognizer:
         else:
             self._rec = vosk.KaldiRecognizer(model, sample_rate)
         self._rec.SetWords(True)
-        self._rec.SetPartialWords(True)
+        # No word times in partials: aligning them holds a partial back until its words are
+        # complete. On the shared recordings the first partial came 1-1.5 s later with them,
+        # and there were a third as many (benchmarks/endpointing.py notes).
+        self._rec.SetPartialWords(False)
         self._last_partial = ""
 
     def accept(self, pcm: bytes, want_partial: bool = True) -> VoskResult | None:
@@ -96,6 +106,10 @@ class VoskRecognizer:
             return None
         self._last_partial = partial.text
         return partial if partial.text else None
+
+    def end_utterance(self) -> VoskResult | None:
+        # FinalResult flushes the decoder; the recognizer then starts a new utterance.
+        return self.finish()
 
     def finish(self) -> VoskResult | None:
         result = parse_final(self._rec.FinalResult())

@@ -114,6 +114,11 @@ class RemoteVoskRecognizer:
         self._last_partial = partial.text
         return partial if partial.text else None
 
+    def end_utterance(self) -> VoskResult | None:
+        # The vosk-server protocol can only end the whole stream: the server's own
+        # endpointing closes utterances.
+        return None
+
     def finish(self) -> VoskResult | None:
         if self._failure is None and (self._finished or self._ws is None):
             return None  # already flushed, or closed on purpose

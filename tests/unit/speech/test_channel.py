@@ -44,6 +44,9 @@ class SlowRecognizer:
             return VoskResult(f"partial {self.audio_s:.2f}", (), False)
         return None
 
+    def end_utterance(self) -> VoskResult | None:
+        return None
+
     def finish(self) -> VoskResult | None:
         return None
 
