@@ -132,32 +132,59 @@ class PanelRun:
         self.wait(lambda: self.controller.state is CallState.READY, 3600)
         self.wait(self.window.summary.isVisible, 120)
 
+    def forget_call(self) -> None:
+        """The next call reuses utterance ids and texts: start its samples afresh, and let
+        it embed its texts again rather than find them remembered from this call."""
+        self.controller.services.embedder.forget()
+        self.transcript_ns.clear()
+        self.final_text.clear()
+        self.renders.clear()
+
     def close(self) -> None:
         self.window.close()
         self.wait(lambda: not self.controller._threads, 30)
 
 
-def stage_report(run: PanelRun, guidance_ms: list[float], script) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def stage_samples(run: PanelRun, guidance_ms: list[float], script) -> dict[str, list]:  # type: ignore[no-untyped-def,type-arg]
+    """The raw samples of one demo call, pooled over calls before percentiles are taken."""
     finals = [r for r in run.renders if r["final"]]
-    final_to_card = [
-        (r["at_ns"] - run.transcript_ns[(r["utterance"], True)]) / 1e6
-        for r in finals
-        if (r["utterance"], True) in run.transcript_ns
-    ]
-    partial_to_card = [r["query_to_card"] for r in run.renders if not r["final"]]
-    # Stages of the finals (the floor is final → card); a partial's queue time includes the
-    # partial throttle by design, so it is reported on its own.
-    stages = {
-        name: percentiles([r[name] for r in finals])
-        for name in ("queue", "embed", "search", "fusion", "render")
+    samples: dict[str, list] = {  # type: ignore[type-arg]
+        "final_to_card": [
+            (r["at_ns"] - run.transcript_ns[(r["utterance"], True)]) / 1e6
+            for r in finals
+            if (r["utterance"], True) in run.transcript_ns
+        ],
+        "partial_to_card": [r["query_to_card"] for r in run.renders if not r["final"]],
+        # Stages of the finals (the floor is final → card); a partial's queue time includes
+        # the partial throttle by design, so it is reported on its own.
+        **{name: [r[name] for r in finals] for name in STAGES},
+        "guidance": list(guidance_ms),
+        "partial queue": [r["queue"] for r in run.renders if not r["final"]],
+        "early_cards": [early_cards(run, script)],
     }
-    stages["guidance"] = percentiles(guidance_ms)
-    stages["partial queue"] = percentiles([r["queue"] for r in run.renders if not r["final"]])
+    return samples
+
+
+STAGES = ("queue", "embed", "search", "fusion", "render")
+
+
+def stage_report(calls: list[dict[str, list]]) -> dict[str, object]:  # type: ignore[type-arg]
+    pooled = {key: [v for call in calls for v in call[key]] for key in calls[0]}
+    early = pooled.pop("early_cards")
+    questions = sum(e["questions"] for e in early)
+    early_count = sum(e["early"] for e in early)
     return {
-        "stages_ms": stages,
-        "final_to_card_ms": percentiles(final_to_card),
-        "partial_to_card_ms": percentiles(partial_to_card),
-        "cards_before_end_of_speech": early_cards(run, script),
+        "demo_calls": len(calls),
+        "stages_ms": {
+            name: percentiles(pooled[name]) for name in (*STAGES, "guidance", "partial queue")
+        },
+        "final_to_card_ms": percentiles(pooled["final_to_card"]),
+        "partial_to_card_ms": percentiles(pooled["partial_to_card"]),
+        "cards_before_end_of_speech": {
+            "questions": questions,
+            "early": early_count,
+            "share": round(early_count / max(1, questions), 3),
+        },
     }
 
 
@@ -286,6 +313,9 @@ def cold_starts(runs: int) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--speed", type=float, default=4.0, help="demo call pace (× real time)")
+    parser.add_argument(
+        "--demo-calls", type=int, default=3, help="demo calls in a row, samples pooled"
+    )
     parser.add_argument("--hours", type=float, default=2.0, help="length of the memory call")
     parser.add_argument("--memory-speed", type=float, default=30.0, help="its pace (× real time)")
     parser.add_argument("--cold-starts", type=int, default=3)
@@ -313,12 +343,17 @@ def main() -> None:
     script = load_call_script(paths.demo_call_file())
     guidance = GuidanceTimer()
     run = PanelRun(settings, app)  # also builds the index, so cold starts find it built
-    run.replay(script, args.speed)
+    calls = []
+    for _ in range(args.demo_calls):
+        run.replay(script, args.speed)
+        calls.append(stage_samples(run, guidance.ms, script))
+        run.forget_call()
+        guidance.ms.clear()
     run.close()
     report: dict[str, object] = {
         "demo_speed": args.speed,
         "pack_entries": len(run.controller.services.pack.entries),
-        **stage_report(run, guidance.ms, script),
+        **stage_report(calls),
         "cold_start": cold_starts(args.cold_starts),
         "memory": memory_over_a_long_call(settings, app, script, args.hours, args.memory_speed),
     }

@@ -51,6 +51,8 @@ CUSTOMER_FILES = (
     "zh/TEST_NET_Y0000000000_-KTKHdZ2fb8_S00000.wav",
     "zh/funasr_llamacpp_sample.wav",
     "zh/BAC009S0724W0121.wav",
+    "zh/wenet_gpu_long.wav",
+    "en/librispeech-1995-1837-0001.wav",
 )
 AGENT_FILES = (
     "en/librispeech-1995-1837-0001.wav",
@@ -63,6 +65,8 @@ AGENT_FILES = (
     "zh/funasr_asr_example.wav",
     "zh/IT0011W0001.wav",
     "zh/wenet_gpu_mid.wav",
+    "zh/BAC009S0764W0121.wav",
+    "zh/TEST_MEETING_T0000000001_S00000.wav",
 )
 GAP_S = 0.6
 

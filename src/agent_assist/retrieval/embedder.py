@@ -153,6 +153,11 @@ class RecentEncodings:
                 self._recent.move_to_end(texts[0])
         return vector[None, :].copy()
 
+    def forget(self) -> None:
+        """Drop the remembered encodings (a benchmark's next call must pay for its own)."""
+        with self._lock:
+            self._recent.clear()
+
 
 def load_embedder(name_or_path: str, models_dir: Path, threads: int = 1) -> Embedder:
     """Load the embedder a setting names: a catalog name or a model folder."""
