@@ -202,6 +202,7 @@ def speech_chart(axes, sides: dict) -> None:  # type: ignore[no-untyped-def,type
         values = [v["recording_speech_end_to_final_ms"][key] or 0 for v in sides.values()]
         axes.bar([i + offset * 0.4 for i in range(len(labels))], values, 0.4, label=key)
     axes.axhline(700, color="grey", linestyle=":", label="end of speech → card floor")
+    axes.set_ylim(0, 1100)  # room for the legend above the bars
     axes.set_xticks([i + 0.2 for i in range(len(labels))], labels)
     axes.set_ylabel("end of speech → final, ms")
     axes.set_title("Speech, both sides live")
