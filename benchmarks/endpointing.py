@@ -99,16 +99,6 @@ def recognise(model: object, samples: np.ndarray, silence_s: float) -> _Stamped:
     return stamped
 
 
-def edit_distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
 def measure() -> dict[str, object]:
     import soundfile
 
@@ -148,7 +138,11 @@ def summary(silence_s: float, rows: list[dict], baseline: list[dict]) -> dict[st
     # A phrase the recognizer never closed before the audio ran out waited the whole tail.
     unclosed = sum(r["delay_ms"] is None for r in rows)
     delays += [TRAILING_S * 1000] * unclosed
-    changed = sum(edit_distance(r["text"], b["text"]) for r, b in zip(rows, baseline, strict=True))
+    from agent_assist.speech.asr_eval import edit_distance
+
+    changed = sum(
+        edit_distance(list(r["text"]), list(b["text"])) for r, b in zip(rows, baseline, strict=True)
+    )
     finalise = [r["finalise_ms"] for r in rows if r["finalise_ms"] is not None]
     return {
         "endpoint_silence_s": silence_s or None,

@@ -12,8 +12,8 @@ from tests.conftest import shared_asset
 RATE = 16_000
 BLOCK = 320  # 20 ms, what live sources deliver
 
-# One sentence each (AISHELL, WenetSpeech, FunASR); where the speech ends, measured by ear
-# and by level (the last syllable's decay), in seconds.
+# One sentence each (AISHELL, WenetSpeech, FunASR), and where its speech ends in seconds:
+# the last 10 ms 15 dB above the recording's own noise floor (benchmarks/endpointing.py).
 SENTENCES = {
     "zh/BAC009S0764W0121.wav": 3.59,
     "zh/BAC009S0724W0121.wav": 3.60,
