@@ -21,7 +21,7 @@ from itertools import islice
 import numpy as np
 import webrtcvad
 
-from agent_assist.speech.levels import FLOOR_DBFS, FULL_SCALE
+from agent_assist.speech.levels import amplitude_dbfs
 
 FRAME_S = 0.03  # WebRTC VAD takes 10, 20 or 30 ms frames; 30 ms is the steadiest
 # 0 is the most lenient (noise counts as speech: endpoints come late, never early),
@@ -103,7 +103,7 @@ class SilenceEndpointer:
         return voiced <= needed * PAUSE_VOICED_SHARE
 
     def _is_speech(self, frame: np.ndarray) -> bool:
-        level = _dbfs(frame)
+        level = amplitude_dbfs(float(np.sqrt(np.mean(frame.astype(np.float64) ** 2))))
         if level < DIGITAL_SILENCE_DBFS:
             return False
         floor = self._floor.add(level)
@@ -117,11 +117,6 @@ class SilenceEndpointer:
         self._speech_frames = 0
         self._phrase_start_frame = None
         self._recent.clear()
-
-
-def _dbfs(frame: np.ndarray) -> float:
-    power = float(np.mean(frame.astype(np.float64) ** 2))
-    return 10 * np.log10(power) - 20 * np.log10(FULL_SCALE) if power > 0 else FLOOR_DBFS
 
 
 class _RollingMinimum:

@@ -91,8 +91,8 @@ class SideLevelMonitor:
         return events
 
     def _close_reading(self, at_s: float) -> list[Event]:
-        rms_dbfs = _dbfs(math.sqrt(self._sum_squares / self._count))
-        reading = LevelReading(self._speaker, rms_dbfs, _dbfs(self._peak), at_s)
+        rms_dbfs = amplitude_dbfs(math.sqrt(self._sum_squares / self._count))
+        reading = LevelReading(self._speaker, rms_dbfs, amplitude_dbfs(self._peak), at_s)
         window_start_s = self._window_start_s if self._window_start_s is not None else at_s
         self._window_start_s = at_s
         self._sum_squares, self._count, self._peak = 0.0, 0, 0
@@ -164,7 +164,8 @@ class SideLevelMonitor:
         return f"{zh_side}音量已正常 ({en_side} no longer clipping)"
 
 
-def _dbfs(amplitude: float) -> float:
+def amplitude_dbfs(amplitude: float) -> float:
+    """An int16 amplitude (peak or RMS) in dB below full scale; digital silence is the floor."""
     if amplitude <= 0:
         return FLOOR_DBFS
     return max(FLOOR_DBFS, 20.0 * math.log10(amplitude / FULL_SCALE))
