@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from agent_assist import paths
+
 # Fixtures other test folders share: a private PulseAudio daemon (``pulse``).
 pytest_plugins = ["tests.support.pulse"]
 
@@ -30,6 +32,8 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.delenv(key)
     monkeypatch.delenv("AGENT_ASSIST_CONFIG", raising=False)
     monkeypatch.delenv("AGENT_ASSIST_MODEL_DIR", raising=False)
+    # The machine-wide file lives in /etc or ProgramData; tests use their own.
+    monkeypatch.setattr(paths, "machine_settings_file", lambda: home / "machine" / "settings.toml")
     return home
 
 

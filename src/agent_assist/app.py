@@ -100,7 +100,10 @@ class CallStarter(QObject):
 
 
 def build_panel(
-    settings: Settings, replay: Path | str | None = None, realtime: bool = True
+    settings: Settings,
+    replay: Path | str | None = None,
+    realtime: bool = True,
+    locked: frozenset[str] = frozenset(),
 ) -> tuple[AssistController, MainWindow]:
     """Create the controller and window, start loading; once ready, replay ``replay``
     (a file, or ``LIVE`` for the live source in the settings)."""
@@ -129,7 +132,12 @@ def build_panel(
     window.live_requested.connect(starter.start_live)
     window.audio_changed.connect(starter.choose_audio)
     setup = SetupDialogs(
-        controller, window, starter.use_settings, settings, partial(load_and_report, settings)
+        controller,
+        window,
+        starter.use_settings,
+        settings,
+        partial(load_and_report, settings),
+        locked=locked,
     )
     window.settings_requested.connect(setup.open_settings)
     window.setup_check_requested.connect(setup.open_check)
@@ -199,8 +207,14 @@ def reload_when_changed(settings: Settings) -> Callable[..., AssistServices | No
     return reload
 
 
-def run_app(settings: Settings, replay: Path | str | None = None, realtime: bool = True) -> int:
-    """Open the panel; returns the Qt exit code."""
+def run_app(
+    settings: Settings,
+    replay: Path | str | None = None,
+    realtime: bool = True,
+    locked: frozenset[str] = frozenset(),
+) -> int:
+    """Open the panel; returns the Qt exit code. ``locked`` settings ("section.key") are
+    IT's: the settings dialog shows them and does not let them change."""
     if sys.stdout is None or sys.stderr is None:  # windowed builds have no console
         devnull = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
         sys.stdout = sys.stdout or devnull
@@ -208,6 +222,6 @@ def run_app(settings: Settings, replay: Path | str | None = None, realtime: bool
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("agent-assist")
     install_translation(app, interface_language(settings.ui.language))
-    _controller, window = build_panel(settings, replay, realtime)
+    _controller, window = build_panel(settings, replay, realtime, locked)
     window.show()
     return app.exec()

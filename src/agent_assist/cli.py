@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from agent_assist import __version__, paths
-from agent_assist.config import Settings, load_settings
+from agent_assist.config import Settings, load_layers
 from agent_assist.errors import AgentAssistError
 
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -28,7 +28,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     logging_setup.configure(verbose=args.verbose)
     try:
-        settings = load_settings()
+        layers = load_layers()
+        args.locked = layers.locked  # the settings dialog shows IT's locked settings
+        settings = layers.settings
         handler: Handler = args.handler
         return handler(args, settings)
     except AgentAssistError as exc:
@@ -270,7 +272,7 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     settings = _with_source_arguments(args, settings)
     initial = LIVE if getattr(args, "live", False) else args.replay
-    return run_app(settings, replay=initial, realtime=not args.fast)
+    return run_app(settings, replay=initial, realtime=not args.fast, locked=args.locked)
 
 
 def _cmd_packs(args: argparse.Namespace, settings: Settings) -> int:
@@ -449,7 +451,9 @@ def _cmd_eval_asr(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from agent_assist.app import run_app
 
-    return run_app(settings, replay=paths.demo_call_file(), realtime=not args.fast)
+    return run_app(
+        settings, replay=paths.demo_call_file(), realtime=not args.fast, locked=args.locked
+    )
 
 
 def _cmd_replay(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,22 +1,33 @@
-"""Typed settings: defaults < settings file < environment (``AGENT_ASSIST_<SECTION>__<KEY>``)."""
+"""Typed settings in layers, each overriding the one before:
+
+built-in defaults < the machine-wide file IT manages < the user's file < the environment
+(``AGENT_ASSIST_<SECTION>__<KEY>``). The machine file may lock keys; a locked key keeps the
+machine file's value (or the default) whatever the user's file or the environment say, and
+each such attempt is reported. Unknown keys and bad values are errors naming the file (or
+environment variable) and the key.
+"""
 
 from __future__ import annotations
 
+import logging
+import os
 import tomllib
+from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
-from pydantic_settings import (
-    BaseSettings,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    TomlConfigSettingsSource,
-)
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from agent_assist import paths
 from agent_assist.errors import AgentAssistError
+
+logger = logging.getLogger(__name__)
+
+
+ENV_PREFIX = "AGENT_ASSIST_"
 
 
 class _Section(BaseModel):
@@ -103,6 +114,8 @@ class RecordSettings(_Section):
     # Keep a local record of every call (masked transcript, cards, alerts, summary).
     enabled: bool = True
     database: Path = Field(default_factory=lambda: paths.data_dir() / "calls.sqlite3")
+    # Encrypt the stored call text with a key kept in the OS keyring (see record/store.py).
+    encrypt: bool = False
 
 
 class UiSettings(_Section):
@@ -125,7 +138,7 @@ class Settings(BaseSettings):
     """All settings; read once by the entry point and handed down as sub-models."""
 
     model_config = SettingsConfigDict(
-        env_prefix="AGENT_ASSIST_",
+        env_prefix=ENV_PREFIX,
         env_nested_delimiter="__",
         extra="forbid",
         frozen=True,
@@ -152,27 +165,220 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # Precedence, highest first: explicit arguments, environment, the settings file.
-        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, _FILE.get()))
+        # Highest first; pydantic-settings merges the sections key by key.
+        layers = _LAYERS.get()
+        if layers is None:
+            return (init_settings, env_settings)
+        return (
+            init_settings,
+            _Layer(settings_cls, layers.locked_values),
+            env_settings,
+            _Layer(settings_cls, layers.user),
+            _Layer(settings_cls, layers.machine),
+        )
 
 
-_FILE: ContextVar[Path | None] = ContextVar("settings_file", default=None)
+SECTIONS: dict[str, type[_Section]] = {
+    name: field.annotation
+    for name, field in Settings.model_fields.items()
+    if isinstance(field.annotation, type) and issubclass(field.annotation, _Section)
+}
+# Environment variables of ours that are not settings.
+_OTHER_VARIABLES = frozenset({"HOME", "CONFIG", "MODEL_DIR", "SHARED_ASSETS"})
+LOCK_KEY = "locked"
 
 
-def load_settings(file: Path | None = None) -> Settings:
-    """Read the settings file (if any) and the environment; errors name the file and key."""
-    file = file or paths.settings_file()
-    token = _FILE.set(file if file.is_file() else None)
+@dataclass(frozen=True)
+class SettingsLayers:
+    """Settings with where they came from: what IT locked and what was overridden in vain."""
+
+    settings: Settings
+    machine_file: Path
+    user_file: Path
+    # "section.key" of every locked setting.
+    locked: frozenset[str]
+    # One line per locked key the user's file or the environment tried to change.
+    ignored: tuple[str, ...]
+
+    def is_locked(self, section: str, key: str) -> bool:
+        return f"{section}.{key}" in self.locked
+
+
+@dataclass(frozen=True)
+class _FileLayers:
+    machine: dict[str, Any]
+    user: dict[str, Any]
+    locked_values: dict[str, Any]
+
+
+_LAYERS: ContextVar[_FileLayers | None] = ContextVar("settings_layers", default=None)
+
+
+class _Layer(PydanticBaseSettingsSource):
+    """Values already read from a file (checked by _check_file)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], values: dict[str, Any]) -> None:
+        super().__init__(settings_cls)
+        self._values = values
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._values.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return self._values
+
+
+def load_settings(file: Path | None = None, machine_file: Path | None = None) -> Settings:
+    """The settings this workstation runs with; see ``load_layers``."""
+    return load_layers(file, machine_file).settings
+
+
+def load_layers(file: Path | None = None, machine_file: Path | None = None) -> SettingsLayers:
+    """Read the machine file, the user's file and the environment; errors name the file and key.
+
+    ``file`` defaults to ``paths.settings_file()``, ``machine_file`` to
+    ``paths.machine_settings_file()``; a file that does not exist is an empty layer.
+    """
+    user_file = file or paths.settings_file()
+    machine_file = machine_file or paths.machine_settings_file()
+    machine = _read_file(machine_file)
+    locked = _locked_keys(machine.pop(LOCK_KEY, []), machine_file)
+    user = _read_file(user_file)
+    if LOCK_KEY in user:
+        raise AgentAssistError(
+            f"{user_file}: '{LOCK_KEY}' belongs in the machine-wide file {machine_file}, "
+            "which IT manages; a user's file cannot lock settings."
+        )
+    _check_file(machine, machine_file)
+    _check_file(user, user_file)
+    _check_environment()
+    ignored = _ignored_overrides(locked, user, user_file)
+    for line in ignored:
+        logger.warning("%s: the machine-wide value is used", line)
+    token = _LAYERS.set(_FileLayers(machine, user, _locked_values(locked, machine)))
     try:
-        return Settings()
+        settings = Settings()
+    except ValidationError as exc:
+        raise AgentAssistError(f"Invalid environment variable: {_env_problems(exc)}") from exc
+    finally:
+        _LAYERS.reset(token)
+    return SettingsLayers(settings, machine_file, user_file, locked, ignored)
+
+
+def _read_file(file: Path) -> dict[str, Any]:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except UnicodeDecodeError as exc:
+        raise AgentAssistError(f"Settings file {file} is not UTF-8 text: {exc}") from exc
+    except OSError as exc:
+        raise AgentAssistError(f"Cannot read the settings file {file}: {exc}") from exc
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise AgentAssistError(f"Settings file {file} is not valid TOML: {exc}") from exc
+
+
+def _check_file(document: Mapping[str, Any], file: Path) -> None:
+    """Every section and key known, every value valid, checked file by file to name it."""
+    problems = []
+    for name, value in document.items():
+        if name == "schema_version":
+            continue
+        section = SECTIONS.get(name)
+        if section is None:
+            problems.append(f"unknown setting {name!r}" + _known(SECTIONS))
+        elif not isinstance(value, dict):
+            problems.append(f"{name} must be a table ([{name}]), not {type(value).__name__}")
+        else:
+            problems += _section_problems(name, section, value)
+    if problems:
+        raise AgentAssistError(f"Settings file {file}: " + "; ".join(problems))
+
+
+def _section_problems(name: str, section: type[_Section], table: dict[str, Any]) -> list[str]:
+    unknown = [key for key in table if key not in section.model_fields]
+    if unknown:
+        return [f"unknown key {name}.{key}" + _known(section.model_fields) for key in unknown]
+    try:
+        section.model_validate(table)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
-        raise AgentAssistError(
-            f"Invalid settings (file {file} or environment): {problems}"
-        ) from exc
-    finally:
-        _FILE.reset(token)
+        return [_problems(exc, prefix=name)]
+    return []
+
+
+def _known(names: Iterable[str]) -> str:
+    return f" (known: {', '.join(sorted(names))})"
+
+
+def _problems(exc: ValidationError, prefix: str = "") -> str:
+    def where(loc: tuple[Any, ...]) -> str:
+        return ".".join(str(part) for part in (prefix, *loc) if part != "")
+
+    return "; ".join(f"{where(err['loc'])}: {err['msg']}" for err in exc.errors())
+
+
+def _env_problems(exc: ValidationError) -> str:
+    def variable(loc: tuple[Any, ...]) -> str:
+        return ENV_PREFIX + "__".join(str(part) for part in loc[:2]).upper()
+
+    return "; ".join(
+        f"{variable(err['loc'])} ({'.'.join(map(str, err['loc']))}): {err['msg']}"
+        for err in exc.errors()
+    )
+
+
+def _check_environment() -> None:
+    """A misspelt ``AGENT_ASSIST_…`` variable is an error, not silently ignored."""
+    for variable in os.environ:
+        if not variable.upper().startswith(ENV_PREFIX):
+            continue
+        name = variable[len(ENV_PREFIX) :].lower()
+        if name.upper() in _OTHER_VARIABLES or name == "schema_version":
+            continue
+        section, _, key = name.partition("__")
+        if section not in SECTIONS or (key and key not in SECTIONS[section].model_fields):
+            raise AgentAssistError(
+                f"Environment variable {variable} names no setting; settings are "
+                f"{ENV_PREFIX}<SECTION>__<KEY>, e.g. {ENV_PREFIX}ASR__MODEL."
+            )
+
+
+def _locked_keys(entries: object, file: Path) -> frozenset[str]:
+    """``locked = ["ingest.host", "privacy"]``: a section name locks each of its keys."""
+    if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+        raise AgentAssistError(f"Settings file {file}: '{LOCK_KEY}' must be a list of keys")
+    locked = set()
+    for entry in entries:
+        section, _, key = entry.partition(".")
+        fields = SECTIONS[section].model_fields if section in SECTIONS else {}
+        if not fields or (key and key not in fields):
+            raise AgentAssistError(f"Settings file {file}: {LOCK_KEY} names no setting: {entry}")
+        locked |= {f"{section}.{key}"} if key else {f"{section}.{k}" for k in fields}
+    return frozenset(locked)
+
+
+def _locked_values(locked: frozenset[str], machine: Mapping[str, Any]) -> dict[str, Any]:
+    """The machine file's value of each locked key, or the built-in default."""
+    values: dict[str, dict[str, Any]] = {}
+    for dotted in locked:
+        section, key = dotted.split(".")
+        table = machine.get(section, {})
+        value = table[key] if key in table else getattr(SECTIONS[section](), key)
+        values.setdefault(section, {})[key] = value
+    return values
+
+
+def _ignored_overrides(
+    locked: frozenset[str], user: Mapping[str, Any], user_file: Path
+) -> tuple[str, ...]:
+    ignored = []
+    for dotted in sorted(locked):
+        section, key = dotted.split(".")
+        if key in user.get(section, {}):
+            ignored.append(f"{user_file} sets {dotted}, which IT has locked")
+        variable = f"{ENV_PREFIX}{section}__{key}".upper()
+        if any(name.upper() == variable for name in os.environ):
+            ignored.append(f"environment variable {variable} sets {dotted}, which IT has locked")
+    return tuple(ignored)

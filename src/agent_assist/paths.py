@@ -39,6 +39,13 @@ def settings_file() -> Path:
     return Path(explicit) if explicit else config_dir() / "settings.toml"
 
 
+def machine_settings_file() -> Path:
+    """The machine-wide settings IT manages (and may lock): ``/etc/xdg/agent-assist`` on Linux,
+    ``C:\\ProgramData\\agent-assist`` on Windows. No environment variable moves it: a user who
+    could point it elsewhere could lift IT's locks."""
+    return Path(platformdirs.site_config_dir(APP_NAME, appauthor=False)) / "settings.toml"
+
+
 def models_dir() -> Path:
     """``AGENT_ASSIST_MODEL_DIR`` wins; otherwise ``models/`` in the data folder."""
     explicit = os.environ.get("AGENT_ASSIST_MODEL_DIR")

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox
 from pytestqt.qtbot import QtBot
 
-from agent_assist.config import Settings, load_settings
+from agent_assist.config import Settings, load_layers, load_settings
 from agent_assist.errors import AudioSourceError
 from agent_assist.settings_file import restart_needed, update_settings_file
 from agent_assist.speech.sources.capture import CaptureDevice
@@ -225,3 +225,22 @@ def test_update_keeps_other_keys_and_removes_cleared_ones(settings_file: Path) -
         "ui": {"language": "en"},
     }
     assert [p.name for p in settings_file.parent.iterdir()] == ["settings.toml"]
+
+
+def test_settings_it_locked_are_shown_but_cannot_change(
+    qtbot: QtBot, settings_file: Path, tmp_path: Path
+) -> None:
+    machine = tmp_path / "machine.toml"
+    machine.write_text('locked = ["privacy", "audio.microphone"]\n', encoding="utf-8")
+    layers = load_layers(settings_file, machine)
+    dialog = SettingsDialog(
+        layers.settings, settings_file, list_devices=lambda: HEADSET, locked=layers.locked
+    )
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.devices_listed):
+        dialog.show()
+    mask = dialog.field("privacy", "mask_live_transcript")
+    assert not mask.isEnabled() and "Locked by IT" in mask.toolTip()
+    assert not dialog.microphone_combo.isEnabled()
+    assert dialog.loopback_combo.isEnabled()  # the device lists came; only one is locked
+    assert dialog.field("retrieval", "top_k").isEnabled()

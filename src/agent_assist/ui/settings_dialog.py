@@ -86,9 +86,13 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
         *,
         list_devices: DeviceLister | None = None,
+        locked: frozenset[str] = frozenset(),
     ) -> None:
+        """``locked`` settings ("section.key") are shown but cannot be changed: IT set them
+        in the machine-wide file."""
         super().__init__(parent)
         self._settings = settings
+        self._locked = locked
         self._file = settings_file
         self._saved: Settings | None = None
         self._pending: Settings | None = None
@@ -219,6 +223,14 @@ class SettingsDialog(QDialog):
         widget.setAccessibleName(label or widget.accessibleName())
         tab = self.tabs.count()
         self._fields[section, key] = _Field(section, key, widget, read, error, tab)
+        if where in self._locked:
+            self._show_locked(shown or widget)
+
+    def _show_locked(self, widget: QWidget) -> None:
+        widget.setEnabled(False)
+        note = self.tr("Locked by IT in the machine-wide settings")
+        widget.setToolTip(note)
+        widget.setAccessibleDescription(note)
 
     def _value(self, where: str) -> object:
         section, key = where.split(".")
@@ -440,8 +452,11 @@ class SettingsDialog(QDialog):
     @Slot()
     def _on_source_changed(self) -> None:
         capture = self.source_combo.currentData() == "capture"
-        for combo in (self.microphone_combo, self.loopback_combo):
-            combo.setEnabled(capture and self._devices_known)
+        for where, combo in (
+            ("audio.microphone", self.microphone_combo),
+            ("audio.loopback", self.loopback_combo),
+        ):
+            combo.setEnabled(capture and self._devices_known and where not in self._locked)
 
     def done(self, result: int) -> None:
         if self._jobs is not None:

@@ -28,6 +28,8 @@ class SetupDialogs(QObject):
         use_settings: Callable[[Settings], None],
         settings: Settings,
         load: Callable[[Callable[[str, float], None]], AssistServices],
+        *,
+        locked: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__(window)
         self._controller = controller
@@ -35,11 +37,14 @@ class SetupDialogs(QObject):
         self._use_settings = use_settings
         self._settings = settings
         self._load = load
+        self._locked = locked
         self._offered_check = False
 
     @Slot()
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self._settings, paths.settings_file(), self._window)
+        dialog = SettingsDialog(
+            self._settings, paths.settings_file(), self._window, locked=self._locked
+        )
         dialog.settings_saved.connect(self._on_settings_saved)
         dialog.open()
 

@@ -1291,6 +1291,10 @@
         <translation>本机名称</translation>
     </message>
     <message>
+        <source>Locked by IT in the machine-wide settings</source>
+        <translation>已由 IT 在本机统一设置中锁定</translation>
+    </message>
+    <message>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
