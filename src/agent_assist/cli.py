@@ -9,7 +9,9 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 import sys
+import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     logging_setup.configure(verbose=args.verbose)
     try:
+        if args.handler is _cmd_doctor:  # reports broken settings as one of its checks
+            return _cmd_doctor(args)
         layers = load_layers()
         args.locked = layers.locked  # the settings dialog shows IT's locked settings
         settings = layers.settings
@@ -92,6 +96,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     packs.add_argument("path", type=Path, nargs="?", help="a pack folder or zip to open")
     packs.set_defaults(handler=_cmd_packs)
+
+    doctor = sub.add_parser(
+        "doctor",
+        help="check this workstation and say how to fix what is wrong (exit 1: cannot work)",
+        description=(
+            "Checks Python and Qt, a font for Chinese, the settings, the models against their "
+            "checksums, the pack and its index, audio devices, the network listener and the "
+            "data and log folders. Exits 0 when agent-assist can work (warnings allowed), "
+            "1 when it cannot."
+        ),
+    )
+    doctor.add_argument("--json", action="store_true", help="print the checks as JSON")
+    doctor.set_defaults(handler=_cmd_doctor)
 
     _add_calls_commands(sub)
     _add_models_commands(sub)
@@ -446,6 +463,59 @@ def _cmd_eval_asr(args: argparse.Namespace, settings: Settings) -> int:
             unit = "CER" if lang == "zh" else "WER"
             print(f"{lang}: {unit} {rate:.1%} over {len(human)} files with human references")
     return 0
+
+
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    from agent_assist import health
+
+    checks = _workstation_checks()
+    if args.json:
+        print(json.dumps([dataclasses.asdict(c) for c in checks], ensure_ascii=False, indent=2))
+    else:
+        _print_checks(checks)
+    return 1 if health.has_errors(checks) else 0
+
+
+def _workstation_checks() -> list[Any]:
+    from agent_assist import health
+
+    checks = health.runtime_checks()
+    if all(c.ok for c in checks):  # the font check needs Qt
+        from agent_assist.ui.fonts import CHINESE_FONT, check_chinese_font
+
+        checks.append(health.guarded(CHINESE_FONT, "error", check_chinese_font))
+    try:
+        layers = load_layers()
+    except AgentAssistError as exc:
+        fix = "Correct the file or environment variable named above."
+        return [*checks, health.Check(health.SETTINGS, False, "error", str(exc), fix)]
+    return checks + health.run_checks(layers.settings, paths.models_dir(), layers=layers)
+
+
+def _print_checks(checks: Sequence[Any]) -> None:
+    print(f"agent-assist {__version__}: checking this workstation")
+    indent = " " * 37
+    width = max(60, shutil.get_terminal_size().columns - 1)
+    for check in checks:
+        mark = "ok" if check.ok else ("ERROR" if check.severity == "error" else "warn")
+        text = check.detail + (f"\nfix: {check.fix}" if not check.ok and check.fix else "")
+        lines = [
+            wrapped
+            for line in text.splitlines() or [""]
+            for wrapped in textwrap.wrap(
+                line, width - len(indent), subsequent_indent="  ", break_on_hyphens=False
+            )
+            or [""]
+        ]
+        print(f"  {mark:6} {check.name:26}  {lines[0]}")
+        for line in lines[1:]:
+            print(indent + line)
+    errors = sum(not c.ok and c.severity == "error" for c in checks)
+    warnings = sum(not c.ok and c.severity == "warning" for c in checks)
+    if errors:
+        print(f"{errors} problem(s) stop agent-assist from working; {warnings} warning(s).")
+    else:
+        print(f"agent-assist can work on this workstation ({warnings} warning(s)).")
 
 
 def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:

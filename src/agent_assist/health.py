@@ -1,13 +1,19 @@
-"""Checks that this workstation can run the assist: models, packs, index, audio, data folder.
+"""Checks that this workstation can run the assist: settings, models, packs, index, audio,
+the network listener, data and log folders; and, for ``agent-assist doctor``, Python and Qt.
 
-Each check is quick (no model is loaded, no index searched) and never raises: what goes wrong
-inside one becomes a failed check carrying the message. The first-run dialog and the
-``doctor`` command show the same list.
+Each check is quick (no model is loaded, no index searched; installed models are hashed
+against their recorded sha256) and never raises: what goes wrong inside one becomes a failed
+check carrying the message. The first-run dialog and the ``doctor`` command show the same list.
 """
 
 from __future__ import annotations
 
+import importlib
+import ipaddress
 import logging
+import platform
+import socket
+import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -15,10 +21,23 @@ from pathlib import Path
 from typing import Any, Literal
 
 from agent_assist import paths
-from agent_assist.config import AsrSettings, AudioSettings, RetrievalSettings, Settings
-from agent_assist.errors import ModelMissingError, PackValidationError
+from agent_assist.config import (
+    AsrSettings,
+    AudioSettings,
+    IngestSettings,
+    RetrievalSettings,
+    Settings,
+    SettingsLayers,
+)
+from agent_assist.errors import ModelCorruptError, ModelMissingError, PackValidationError
 from agent_assist.models.catalog import CATALOG, ModelKind
-from agent_assist.models.install import install_instructions, resolve_model
+from agent_assist.models.install import (
+    MANIFEST_NAME,
+    InstalledModel,
+    install_instructions,
+    resolve_model,
+    verify_model,
+)
 from agent_assist.retrieval.embedder import fingerprint
 from agent_assist.retrieval.index import is_stale, read_build
 from agent_assist.retrieval.pack import ScriptPack
@@ -37,7 +56,15 @@ SEARCH_INDEX = "Search index"
 MICROPHONE = "Microphone"
 LOOPBACK = "Loopback (customer side)"
 NETWORK_TOKEN = "Network stream token"
+LISTENER = "Network listener"
 DATA_FOLDER = "Data folder"
+LOG_FOLDER = "Log folder"
+SETTINGS = "Settings"
+PYTHON = "Python"
+QT = "Qt"
+MIN_PYTHON = (3, 11)
+# PySide6 6.12.0 on Python 3.11 drops a reference to None on every void call (see pyproject).
+BROKEN_PYSIDE = {((3, 11), "6.12.0")}
 # A broken pack can have hundreds of problems; the first ones are enough to act on.
 MAX_PACK_PROBLEMS = 20
 
@@ -58,23 +85,35 @@ class Check:
 
 
 def run_checks(
-    settings: Settings, models_dir: Path, list_devices: DeviceLister | None = None
+    settings: Settings,
+    models_dir: Path,
+    list_devices: DeviceLister | None = None,
+    layers: SettingsLayers | None = None,
 ) -> list[Check]:
-    """Every check, in the order a person would fix them."""
+    """Every check of this workstation's setup, in the order a person would fix them."""
     return [
-        _guarded(SPEECH_MODEL, "error", lambda: check_speech_model(settings.asr, models_dir)),
-        _guarded(EMBEDDING_MODEL, "error", lambda: check_embedder(settings.retrieval, models_dir)),
+        *([check_settings(layers)] if layers is not None else []),
+        guarded(SPEECH_MODEL, "error", lambda: check_speech_model(settings.asr, models_dir)),
+        guarded(EMBEDDING_MODEL, "error", lambda: check_embedder(settings.retrieval, models_dir)),
         *pack_and_index_checks(settings.retrieval, models_dir),
         *audio_checks(settings, list_devices or system_devices),
-        _guarded(DATA_FOLDER, "error", lambda: check_data_folder(paths.data_dir())),
+        guarded(LISTENER, "error", lambda: check_listener(settings)),
+        guarded(DATA_FOLDER, "error", lambda: check_data_folder(paths.data_dir())),
+        guarded(LOG_FOLDER, "warning", lambda: check_log_folder(paths.log_dir())),
     ]
+
+
+def runtime_checks() -> list[Check]:
+    """The Python and Qt this copy of agent-assist runs on (the panel shows only if they work)."""
+    return [guarded(PYTHON, "error", check_python), guarded(QT, "error", check_qt)]
 
 
 def has_errors(checks: Sequence[Check]) -> bool:
     return any(not c.ok and c.severity == "error" for c in checks)
 
 
-def _guarded(name: str, severity: Severity, check: Callable[[], Check]) -> Check:
+def guarded(name: str, severity: Severity, check: Callable[[], Check]) -> Check:
+    """Run ``check``; an exception inside it becomes a failed check."""
     try:
         return check()
     except Exception as exc:  # noqa: BLE001 - a check reports what went wrong, never raises
@@ -85,6 +124,53 @@ def _unexpected(name: str, severity: Severity, exc: Exception) -> Check:
     logger.warning("check %r failed unexpectedly", name, exc_info=exc)
     detail = f"The check itself failed: {exc}"
     return Check(name, False, severity, detail, "This is unexpected: send the log to IT.")
+
+
+def check_settings(layers: SettingsLayers) -> Check:
+    """Which files the settings came from; a locked key set in vain is worth knowing."""
+    machine = layers.machine_file
+    where = [
+        f"machine-wide {machine}" + ("" if machine.is_file() else " (none)"),
+        f"user {layers.user_file}" + ("" if layers.user_file.is_file() else " (none)"),
+    ]
+    detail = "Read from " + ", ".join(where)
+    if layers.locked:
+        detail += f"; {len(layers.locked)} setting(s) locked by IT"
+    if layers.ignored:
+        fix = "Remove these from the user's settings or environment: IT's values apply."
+        return Check(SETTINGS, False, "warning", "\n".join(layers.ignored), fix)
+    return Check(SETTINGS, True, "error", detail)
+
+
+def check_python() -> Check:
+    version = ".".join(map(str, sys.version_info[:3]))
+    bits = "64-bit" if sys.maxsize > 2**32 else "32-bit"
+    build = "bundled with the app" if getattr(sys, "frozen", False) else sys.executable
+    detail = f"{version} {bits} ({build}) on {platform.platform(terse=True)}"
+    if sys.version_info[:2] < MIN_PYTHON or bits == "32-bit":
+        fix = "Install agent-assist with a 64-bit Python 3.11 or newer (or use the desktop build)."
+        return Check(PYTHON, False, "error", detail, fix)
+    return Check(PYTHON, True, "error", detail)
+
+
+def check_qt() -> Check:
+    """Qt's libraries load (a missing system library is the usual failure on Linux)."""
+    try:
+        pyside = importlib.import_module("PySide6")
+        qt_core = importlib.import_module("PySide6.QtCore")
+        importlib.import_module("PySide6.QtWidgets")
+    except ImportError as exc:
+        fix = (
+            "Reinstall agent-assist. On Linux install Qt's system libraries: libegl1 libgl1 "
+            "libxkbcommon0 libfontconfig1 libdbus-1-3 (and libxcb-cursor0 for X11)."
+        )
+        return Check(QT, False, "error", f"Qt's libraries cannot load: {exc}", fix)
+    version = pyside.__version__
+    detail = f"PySide6 {version} (Qt {qt_core.qVersion()})"
+    if (sys.version_info[:2], version) in BROKEN_PYSIDE:
+        fix = "Install another PySide6 version: pip install 'pyside6-essentials!=6.12.0'."
+        return Check(QT, False, "error", f"{detail} crashes on this Python during calls", fix)
+    return Check(QT, True, "error", detail)
 
 
 def check_speech_model(asr: AsrSettings, models_dir: Path) -> Check:
@@ -109,7 +195,24 @@ def _model_check(name: str, wanted: str, kind: ModelKind, models_dir: Path) -> C
         detail = f"{wanted!r} is neither a known model nor a folder with {kind} model files."
         fix = "Choose an installed model, or the folder of one, in Settings."
         return Check(name, False, "error", detail, fix)
-    return Check(name, True, "error", f"{model.name} ({model.origin}: {model.path})")
+    return _checksums_check(name, model)
+
+
+def _checksums_check(name: str, model: InstalledModel) -> Check:
+    """An installed model's files against the sha256 sums recorded when it was installed."""
+    detail = f"{model.name} ({model.origin}: {model.path})"
+    if not (model.path / MANIFEST_NAME).is_file():
+        return Check(
+            name, True, "error", f"{detail}; no checksums recorded (not installed by agent-assist)"
+        )
+    try:
+        verify_model(model.path)
+    except ModelCorruptError as exc:
+        fix = f"Reinstall it: {install_instructions(model.name)}"
+        return Check(
+            name, False, "error", str(exc), fix, model.name if model.name in CATALOG else None
+        )
+    return Check(name, True, "error", f"{detail}; every file matches its sha256")
 
 
 def pack_and_index_checks(retrieval: RetrievalSettings, models_dir: Path) -> list[Check]:
@@ -120,7 +223,7 @@ def pack_and_index_checks(retrieval: RetrievalSettings, models_dir: Path) -> lis
         pack_check, pack = _unexpected(SCRIPT_PACK, "error", exc), None
     if pack is None:
         return [pack_check, Check(SEARCH_INDEX, False, "warning", "Not checked: no pack loaded.")]
-    index_check = _guarded(SEARCH_INDEX, "error", lambda: check_index(retrieval, pack, models_dir))
+    index_check = guarded(SEARCH_INDEX, "error", lambda: check_index(retrieval, pack, models_dir))
     return [pack_check, index_check]
 
 
@@ -197,15 +300,15 @@ def _built_with_another_embedder(
 def audio_checks(settings: Settings, list_devices: DeviceLister) -> list[Check]:
     """The network source needs its token; local capture needs a microphone and loopback."""
     if settings.audio.source == "network":
-        return [_guarded(NETWORK_TOKEN, "error", lambda: check_network_token(settings))]
+        return [guarded(NETWORK_TOKEN, "error", lambda: check_network_token(settings))]
     try:
         devices = list_devices()
     except Exception as exc:  # noqa: BLE001 - sound systems fail in many ways; replay still works
         logger.info("no capture devices: %s", exc)
         return [_no_sound_system(name, exc) for name in (MICROPHONE, LOOPBACK)]
     return [
-        _guarded(MICROPHONE, "warning", lambda: _device_check(settings.audio, devices, False)),
-        _guarded(LOOPBACK, "warning", lambda: _device_check(settings.audio, devices, True)),
+        guarded(MICROPHONE, "warning", lambda: _device_check(settings.audio, devices, False)),
+        guarded(LOOPBACK, "warning", lambda: _device_check(settings.audio, devices, True)),
     ]
 
 
@@ -220,6 +323,49 @@ def check_network_token(settings: Settings) -> Check:
         return Check(NETWORK_TOKEN, False, "error", detail, fix)
     url = f"ws://{ingest.host}:{ingest.port}{ingest.path}"
     return Check(NETWORK_TOKEN, True, "error", f"Calls are streamed to {url} with a token.")
+
+
+def check_listener(settings: Settings) -> Check:
+    """The stream server can listen where configured, and says so when it is not loopback."""
+    ingest = settings.ingest
+    if settings.audio.source != "network":
+        return Check(LISTENER, True, "error", "Not listening: calls come from this PC's audio.")
+    address = f"{ingest.host}:{ingest.port}"
+    if ingest.port:
+        try:
+            _try_listening(ingest)
+        except OSError as exc:
+            fix = (
+                "Close the program using the port (is the panel already open?), or choose "
+                "another [ingest] port and give it to the telephony platform."
+            )
+            return Check(LISTENER, False, "error", f"Cannot listen on {address}: {exc}", fix)
+    if not _is_loopback(ingest.host):
+        detail = f"Listens on {address}: other computers can connect (the token is required)."
+        fix = (
+            "Keep [ingest] host = 127.0.0.1 unless the telephony platform streams from another "
+            "computer; then allow only that computer in the firewall."
+        )
+        return Check(LISTENER, False, "warning", detail, fix)
+    return Check(LISTENER, True, "error", f"{address}, this computer only")
+
+
+def _try_listening(ingest: IngestSettings) -> None:
+    family, kind, proto, _name, address = socket.getaddrinfo(
+        ingest.host, ingest.port, type=socket.SOCK_STREAM
+    )[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.bind(address)
+        probe.listen(1)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def system_devices() -> list[CaptureDevice]:
@@ -259,6 +405,15 @@ def _device_check(audio: AudioSettings, devices: list[CaptureDevice], loopback: 
 
 def check_data_folder(folder: Path) -> Check:
     """The call record, installed models and built indexes are written here."""
+    return _writable_check(DATA_FOLDER, "error", folder)
+
+
+def check_log_folder(folder: Path) -> Check:
+    """Without it the app runs, but nobody can tell afterwards what went wrong."""
+    return _writable_check(LOG_FOLDER, "warning", folder)
+
+
+def _writable_check(name: str, severity: Severity, folder: Path) -> Check:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=folder):
@@ -266,5 +421,5 @@ def check_data_folder(folder: Path) -> Check:
     except OSError as exc:
         detail = f"{folder} cannot be written: {exc.strerror or exc}."
         fix = "Ask IT to give this user write access to it (or set AGENT_ASSIST_HOME)."
-        return Check(DATA_FOLDER, False, "error", detail, fix)
-    return Check(DATA_FOLDER, True, "error", str(folder))
+        return Check(name, False, severity, detail, fix)
+    return Check(name, True, severity, str(folder))

@@ -128,3 +128,58 @@ def test_logs_never_contain_what_was_said(
         text = log.read_text(encoding="utf-8")
         assert "loading embedder" in text
         assert marker not in text and "蓝色长颈鹿" not in text
+
+
+@pytest.fixture
+def workstation_env(index_env: dict[str, str], korean_vosk_model_dir: Path) -> dict[str, str]:
+    """Everything in place; the Korean model stands in for the speech model."""
+    return {**index_env, "AGENT_ASSIST_ASR__MODEL": str(korean_vosk_model_dir)}
+
+
+def test_doctor_passes_a_working_workstation(workstation_env: dict[str, str]) -> None:
+    done = _run("doctor", env=workstation_env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "agent-assist can work on this workstation" in done.stdout
+    checks = json.loads(_run("doctor", "--json", env=workstation_env).stdout)
+    names = {c["name"]: c for c in checks}
+    for name in (
+        "Python",
+        "Qt",
+        "Chinese font",
+        "Settings",
+        "Speech model",
+        "Embedding model",
+        "Script pack",
+        "Search index",
+        "Network listener",
+        "Data folder",
+        "Log folder",
+    ):
+        assert name in names, name  # fmt: skip
+    assert names["Chinese font"]["ok"] and names["Qt"]["ok"]
+
+
+def test_doctor_fails_on_broken_settings_and_names_the_key(
+    workstation_env: dict[str, str], isolated_home: Path
+) -> None:
+    settings = isolated_home / "config" / "settings.toml"
+    settings.parent.mkdir(parents=True)
+    settings.write_text("[asr]\nmodle = 'x'\n", encoding="utf-8")
+    done = _run("doctor", env={**workstation_env, "COLUMNS": "300"})  # one line per check
+    assert done.returncode == 1
+    assert "ERROR  Settings" in done.stdout and "unknown key asr.modle" in done.stdout
+    assert "Python" in done.stdout  # the checks that need no settings still ran
+
+
+def test_doctor_fails_without_a_font_for_chinese(
+    workstation_env: dict[str, str], tmp_path: Path
+) -> None:
+    no_fonts = tmp_path / "fonts.conf"
+    no_fonts.write_text(
+        f"<?xml version='1.0'?><fontconfig><dir>{tmp_path}</dir>"
+        f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    done = _run("doctor", env={**workstation_env, "FONTCONFIG_FILE": str(no_fonts)})
+    assert done.returncode == 1
+    assert "ERROR  Chinese font" in done.stdout and "fonts-noto-cjk" in done.stdout

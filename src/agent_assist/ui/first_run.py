@@ -376,7 +376,10 @@ class FirstRunDialog(QDialog):
             health.MICROPHONE: self.tr("Microphone (agent side)"),
             health.LOOPBACK: self.tr("Loopback (customer side)"),
             health.NETWORK_TOKEN: self.tr("Network stream token"),
+            health.LISTENER: self.tr("Network listener"),
             health.DATA_FOLDER: self.tr("Data folder"),
+            health.LOG_FOLDER: self.tr("Log folder"),
+            health.SETTINGS: self.tr("Settings"),
         }
         return titles.get(name, name)
 

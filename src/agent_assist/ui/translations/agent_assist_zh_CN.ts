@@ -334,8 +334,20 @@
         <translation>网络音频流令牌</translation>
     </message>
     <message>
+        <source>Network listener</source>
+        <translation>网络监听</translation>
+    </message>
+    <message>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
+    </message>
+    <message>
+        <source>Log folder</source>
+        <translation>日志文件夹</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
     </message>
     <message>
         <source>Press Install… and choose the model&apos;s folder or zip file copied to this computer, or download it. IT can also run: {command}</source>
