@@ -111,6 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     doctor.set_defaults(handler=_cmd_doctor)
 
     _add_calls_commands(sub)
+    _add_bundle_commands(sub)
     _add_models_commands(sub)
     _add_pack_commands(sub)
     _add_eval_commands(sub)
@@ -235,6 +236,48 @@ def _add_models_commands(sub: argparse._SubParsersAction) -> None:  # type: igno
     verify = msub.add_parser("verify", help="check an installed model against its sha256 sums")
     verify.add_argument("name")
     verify.set_defaults(handler=_cmd_models_verify)
+
+
+def _add_bundle_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    bundle = sub.add_parser(
+        "bundle", help="offline install: models, packs and settings in one verified zip"
+    )
+    bsub = bundle.add_subparsers(title="bundle commands", metavar="ACTION", required=True)
+    create = bsub.add_parser(
+        "create",
+        help="pack this workstation's models and packs (or the ones named) into a bundle",
+    )
+    create.add_argument("archive", type=Path, help="the bundle to write (.zip)")
+    create.add_argument("--asr-model", metavar="NAME_OR_FOLDER", help="instead of asr.model")
+    create.add_argument("--no-asr-model", action="store_true", help="leave the speech model out")
+    create.add_argument("--embedder", metavar="NAME_OR_FOLDER", help="instead of the embedder")
+    create.add_argument(
+        "--pack",
+        type=Path,
+        action="append",
+        metavar="FOLDER_OR_ZIP",
+        help="a pack to include (repeat; the first is the base pack); default: the configured",
+    )
+    create.add_argument(
+        "--settings", type=Path, metavar="FILE", help="a settings.toml to install with it"
+    )
+    create.set_defaults(handler=_cmd_bundle_create)
+    install = bsub.add_parser(
+        "install", help="verify every file of a bundle, then install it (nothing if damaged)"
+    )
+    install.add_argument("archive", type=Path)
+    install.add_argument(
+        "--to", type=Path, metavar="FOLDER", help="where models and packs go (the data folder)"
+    )
+    install.add_argument(
+        "--machine-wide",
+        action="store_true",
+        help="write the settings to the machine-wide file IT manages, not the user's",
+    )
+    install.set_defaults(handler=_cmd_bundle_install)
+    verify = bsub.add_parser("verify", help="check every file of a bundle; install nothing")
+    verify.add_argument("archive", type=Path)
+    verify.set_defaults(handler=_cmd_bundle_verify)
 
 
 def _add_pack_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -725,6 +768,65 @@ def _cmd_pack_build(args: argparse.Namespace, settings: Settings) -> int:
         f"{counts['vectors_reused']} reused), model {build['embedder']['model_id']}, "
         f"{build['build_seconds']} s"
     )
+    return 0
+
+
+def _cmd_bundle_create(args: argparse.Namespace, settings: Settings) -> int:
+    from agent_assist import bundle
+
+    retrieval, asr = settings.retrieval, settings.asr
+    if args.pack:
+        retrieval = retrieval.model_copy(update={"pack": args.pack[0], "team_packs": args.pack[1:]})
+    retrieval = retrieval.model_copy(update={"embedder": args.embedder or retrieval.embedder})
+    asr = asr.model_copy(
+        update={"model": args.asr_model or asr.model, "engine": "remote" if args.no_asr_model
+                else asr.engine}
+    )  # fmt: skip
+    chosen = settings.model_copy(update={"retrieval": retrieval, "asr": asr})
+    contents = bundle.contents_from_settings(chosen, paths.models_dir(), args.settings)
+    with _progress_bar(desc="bundle", unit="B", unit_scale=True) as progress:
+        manifest = bundle.create_bundle(contents, args.archive, progress)
+    size_mb = args.archive.stat().st_size / 1e6
+    print(f"Wrote {args.archive} ({size_mb:.1f} MB, {len(manifest['sha256'])} files):")
+    for model in contents.models:
+        print(f"  {model.role} model {model.name}  ({model.source})")
+    for pack in contents.packs:
+        print(f"  pack {pack.id} {pack.version}  ({pack.source})")
+    if contents.settings:
+        print(f"  settings {contents.settings}")
+    return 0
+
+
+def _cmd_bundle_install(args: argparse.Namespace, settings: Settings) -> int:
+    from agent_assist import bundle
+
+    target = paths.machine_settings_file() if args.machine_wide else paths.settings_file()
+    with _progress_bar(desc="verify", unit="B", unit_scale=True) as progress:
+        report = bundle.install_bundle(
+            args.archive,
+            args.to or paths.data_dir(),
+            target,
+            progress,
+            machine_wide=args.machine_wide,
+        )
+    print(f"Every file of {args.archive} matched its sha256. Installed:")
+    for path in (*report.models, *report.packs):
+        print(f"  {path}")
+    print(f"Settings written to {report.settings_file}. Check with `agent-assist doctor`.")
+    return 0
+
+
+def _cmd_bundle_verify(args: argparse.Namespace, settings: Settings) -> int:
+    import tempfile
+
+    from agent_assist import bundle
+
+    with (
+        tempfile.TemporaryDirectory(prefix="agent-assist-bundle-") as tmp,
+        _progress_bar(desc="verify", unit="B", unit_scale=True) as progress,
+    ):
+        manifest = bundle.extract_verified(args.archive, Path(tmp), progress)
+    print(f"{args.archive}: all {len(manifest['sha256'])} files match their sha256.")
     return 0
 
 

@@ -215,7 +215,7 @@ _LAYERS: ContextVar[_FileLayers | None] = ContextVar("settings_layers", default=
 
 
 class _Layer(PydanticBaseSettingsSource):
-    """Values already read from a file (checked by _check_file)."""
+    """Values already read from a file (checked by check_document)."""
 
     def __init__(self, settings_cls: type[BaseSettings], values: dict[str, Any]) -> None:
         super().__init__(settings_cls)
@@ -249,8 +249,8 @@ def load_layers(file: Path | None = None, machine_file: Path | None = None) -> S
             f"{user_file}: '{LOCK_KEY}' belongs in the machine-wide file {machine_file}, "
             "which IT manages; a user's file cannot lock settings."
         )
-    _check_file(machine, machine_file)
-    _check_file(user, user_file)
+    check_document(machine, machine_file)
+    check_document(user, user_file)
     _check_environment()
     ignored = _ignored_overrides(locked, user, user_file)
     for line in ignored:
@@ -280,11 +280,14 @@ def _read_file(file: Path) -> dict[str, Any]:
         raise AgentAssistError(f"Settings file {file} is not valid TOML: {exc}") from exc
 
 
-def _check_file(document: Mapping[str, Any], file: Path) -> None:
-    """Every section and key known, every value valid, checked file by file to name it."""
+def check_document(document: Mapping[str, Any], file: Path | str) -> None:
+    """Every section and key known, every value valid, checked file by file to name it.
+
+    A machine-wide file's ``locked`` list is checked by ``load_layers``, not here.
+    """
     problems = []
     for name, value in document.items():
-        if name == "schema_version":
+        if name in ("schema_version", LOCK_KEY):
             continue
         section = SECTIONS.get(name)
         if section is None:

@@ -183,3 +183,33 @@ def test_doctor_fails_without_a_font_for_chinese(
     done = _run("doctor", env={**workstation_env, "FONTCONFIG_FILE": str(no_fonts)})
     assert done.returncode == 1
     assert "ERROR  Chinese font" in done.stdout and "fonts-noto-cjk" in done.stdout
+
+
+def test_a_bundle_of_the_real_models_makes_a_fresh_workstation_work(
+    korean_vosk_model_dir: Path, use_model_dir: Path, tmp_path: Path
+) -> None:
+    """IT's path: bundle on one machine, install on another, doctor, then a call."""
+    it_machine = {"AGENT_ASSIST_HOME": str(tmp_path / "it")}
+    bundle = tmp_path / "workstation.zip"
+    made = _run(
+        "bundle", "create", str(bundle), "--asr-model", str(korean_vosk_model_dir),
+        "--embedder", str(use_model_dir), "--pack", str(SAMPLE_PACK), env=it_machine,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert _run("bundle", "verify", str(bundle)).returncode == 0
+
+    workstation = {
+        "AGENT_ASSIST_HOME": str(tmp_path / "agent"),
+        "AGENT_ASSIST_RETRIEVAL__INDEX_ROOT": str(tmp_path / "agent" / "index"),
+    }
+    before = _run("doctor", env=workstation)
+    assert before.returncode == 1  # nothing installed yet
+    installed = _run("bundle", "install", str(bundle), env=workstation)
+    assert installed.returncode == 0, installed.stderr
+    doctor = _run("doctor", env={**workstation, "COLUMNS": "300"})
+    assert doctor.returncode == 0, doctor.stdout
+    assert doctor.stdout.count("every file matches its sha256") == 2
+    replay = _run("replay", str(DEMO_CALL), "--json", env=workstation)
+    assert replay.returncode == 0, replay.stderr
+    rows = [json.loads(line) for line in replay.stdout.splitlines()[:-1]]
+    assert sum(1 for r in rows if r["speaker"] == "customer" and r["suggestions"]) >= 8
