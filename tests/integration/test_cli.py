@@ -112,10 +112,14 @@ def test_logs_never_contain_what_was_said(
     index_env: dict[str, str], isolated_home: Path, tmp_path: Path
 ) -> None:
     marker = "我的暗号是蓝色长颈鹿想提前还款"
+    id_number, card, phone = "11010519491231002X", "6222021234567890123", "13812345678"
+    said = f"身份证{id_number}，卡号{card}，手机{phone}"
     call = tmp_path / "call.yaml"
     call.write_text(
         "id: privacy\ntitle: t\nutterances:\n"
-        f"  - {{start: 0.0, end: 3.0, speaker: customer, text: {marker}}}\n",
+        f"  - {{start: 0.0, end: 3.0, speaker: customer, text: {marker}}}\n"
+        f"  - {{start: 3.5, end: 8.0, speaker: customer, text: {said}}}\n"
+        f"  - {{start: 8.5, end: 11.0, speaker: agent, text: 请您报一下完整的身份证号}}\n",
         encoding="utf-8",
     )
     done = _run("-v", "replay", str(call), "--json", env=index_env)
@@ -128,6 +132,14 @@ def test_logs_never_contain_what_was_said(
         text = log.read_text(encoding="utf-8")
         assert "loading embedder" in text
         assert marker not in text and "蓝色长颈鹿" not in text
+        for number in (id_number, card, phone):
+            assert number not in text
+    # The record and the printed transcript keep the numbers masked.
+    stored = [f.read_bytes() for f in (isolated_home / "data").glob("calls.sqlite3*")]
+    assert stored
+    for number in (id_number, card, phone):
+        assert number not in done.stdout
+        assert all(number.encode() not in data for data in stored)
 
 
 @pytest.fixture

@@ -79,6 +79,10 @@ _CODE_WORDS = re.compile(
     re.IGNORECASE,
 )
 _CODE_WINDOW = 12  # characters between the code word and the digits
+# Said right after these words, a card or ID number is one even when a misheard digit breaks
+# its check digit: stored text must not keep it in clear.
+_CARD_WORDS = re.compile(r"(卡号|银行卡|信用卡|储蓄卡|借记卡|\bcard\b)", re.IGNORECASE)
+_ID_WORDS = re.compile(r"(身份证|证件号|\bID\b)", re.IGNORECASE)
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _MOBILE = re.compile(r"(?:\+?86)?1[3-9]\d{9}")
@@ -236,6 +240,10 @@ def _kind_of(value: str, text: str, start: int, end: int, strict: bool) -> PiiKi
         return None
     if 16 <= len(value) <= 19 and luhn_ok(value):
         return PiiKind.BANK_CARD
+    if not strict and len(value) == 18 and _after_word(_ID_WORDS, text, start):
+        return PiiKind.ID_NUMBER
+    if not strict and 16 <= len(value) <= 19 and _after_word(_CARD_WORDS, text, start):
+        return PiiKind.BANK_CARD
     if _MOBILE.fullmatch(value) or (not strict and _LANDLINE.fullmatch(value)):
         return PiiKind.PHONE
     if not strict and 4 <= len(value) <= 6 and _after_code_word(text, start, end):
@@ -246,6 +254,11 @@ def _kind_of(value: str, text: str, start: int, end: int, strict: bool) -> PiiKi
 def _after_code_word(text: str, start: int, end: int) -> bool:
     if _UNIT_AFTER.match(text, end):
         return False
+    return _after_word(_CODE_WORDS, text, start)
+
+
+def _after_word(words: re.Pattern[str], text: str, start: int) -> bool:
+    """One of ``words`` ends at most _CODE_WINDOW characters before ``start``."""
     window = text[max(0, start - _CODE_WINDOW - 8) : start]
-    ends = [match.end() for match in _CODE_WORDS.finditer(window)]
+    ends = [match.end() for match in words.finditer(window)]
     return bool(ends) and len(window) - ends[-1] <= _CODE_WINDOW

@@ -67,3 +67,18 @@ def test_precision_and_recall_on_the_labelled_sets_meet_the_floors() -> None:
         items = load_items(REPO / "tests" / "data" / "guidance" / folder / "pii_eval.yaml")
         score = evaluate_pii(items)["all"]
         assert score.precision >= 0.9 and score.recall >= 0.85, (folder, score.errors)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("卡号 6222021234567898", PiiKind.BANK_CARD),  # one misheard digit: fails Luhn
+        ("我的银行卡是6222021234567890123", PiiKind.BANK_CARD),
+        ("身份证号 110105194912310021", PiiKind.ID_NUMBER),  # wrong check digit
+    ],
+)
+def test_a_number_said_as_a_card_or_id_is_one_even_when_its_check_fails(
+    text: str, kind: PiiKind
+) -> None:
+    """Recognition mishears digits; the stored text must not keep such a number in clear."""
+    assert [span.kind for span in find_pii(text)] == [kind]
