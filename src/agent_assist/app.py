@@ -170,7 +170,11 @@ def record_opener(settings: Settings) -> Callable[[], CallStore | None]:
     def open_store() -> CallStore | None:
         if not settings.record.enabled:
             return None
-        store = CallStore(settings.record.database, settings.privacy.keep_last_digits)
+        store = CallStore(
+            settings.record.database,
+            settings.privacy.keep_last_digits,
+            encrypt=settings.record.encrypt,
+        )
         if store.recovered:
             logger.warning("%d call(s) interrupted by a crash were kept", store.recovered)
         return store

@@ -108,9 +108,12 @@ def open_session(
     settings: Settings, model: GuidanceModel, meta: CallMetadata, source: str, pack: str
 ) -> CallSession:
     """A session as the settings ask: with the local record unless it is switched off."""
-    store = CallStore(settings.record.database, settings.privacy.keep_last_digits) if (
-        settings.record.enabled
-    ) else None  # fmt: skip
+    record = settings.record
+    store = (
+        CallStore(record.database, settings.privacy.keep_last_digits, encrypt=record.encrypt)
+        if record.enabled
+        else None
+    )
     return CallSession(
         model, store, meta, source=source, pack=pack, keep_last=settings.privacy.keep_last_digits
     )

@@ -851,7 +851,11 @@ def _call_store(settings: Settings) -> Any:
         raise AgentAssistError(
             f"No call records yet at {settings.record.database} (record.database)"
         )
-    return CallStore(settings.record.database, settings.privacy.keep_last_digits)
+    return CallStore(
+        settings.record.database,
+        settings.privacy.keep_last_digits,
+        encrypt=settings.record.encrypt,
+    )
 
 
 def _cmd_calls_list(args: argparse.Namespace, settings: Settings) -> int:

@@ -174,7 +174,8 @@ class GuidanceWorker(QObject):
     Signals:
         guidance_ready(GuidanceEvent): an alert, a follow-up or the checklist.
         call_ended(CallEnded): the call is recorded and summarised.
-        failed(AgentAssistError): one step failed; the loop keeps running.
+        failed(AgentAssistError): a step failed (each distinct failure once per call); the
+            loop keeps running.
         finished(): the queue was closed.
     """
 
@@ -189,6 +190,7 @@ class GuidanceWorker(QObject):
         super().__init__()
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._session: CallSession | None = None
+        self._last_failure: str | None = None
 
     # Thread-safe intents, in call order.
     def begin(self, open_session: Callable[[], CallSession]) -> None:
@@ -217,15 +219,27 @@ class GuidanceWorker(QObject):
             try:
                 self._handle(kind, payload)
             except AgentAssistError as exc:
-                logger.exception("guidance step %s failed", kind)
-                self.failed.emit(exc)
-            except Exception as exc:  # a bad rule or record write must not end guidance
-                logger.exception("guidance step %s crashed", kind)
-                self.failed.emit(AgentAssistError(f"Guidance failed unexpectedly: {exc}"))
+                self._report(kind, exc)
+            except Exception as exc:  # noqa: BLE001 - logged by _report; must not end guidance
+                self._report(kind, AgentAssistError(f"Guidance failed unexpectedly: {exc}"))
         self.finished.emit()
+
+    def _report(self, kind: object, error: AgentAssistError) -> None:
+        """Emit each distinct failure once per call; call from the ``except`` block.
+
+        A full disk fails every record write until space is freed: the agent needs to hear
+        that once, not once per utterance. Later steps are still tried.
+        """
+        if str(error) == self._last_failure:
+            logger.warning("guidance step %s failed again for the same reason", kind)
+            return
+        self._last_failure = str(error)
+        logger.exception("guidance step %s failed", kind)
+        self.failed.emit(error)
 
     def _handle(self, kind: str, payload: Any) -> None:
         if kind == "begin":
+            self._last_failure = None
             self._session = payload()
             self._emit(self._session.start())
         elif kind == "task":
