@@ -158,7 +158,7 @@ def speech_model_name(settings: Settings) -> str:
 
 def load_and_report(settings: Settings, progress: LoadProgress) -> AssistServices:
     """Load the services (in the thread pool) and tell the team lead which pack this runs."""
-    services = load_services(settings.retrieval, paths.models_dir(), progress)
+    services = load_services(settings.retrieval, paths.models_dir(), progress, settings.trust)
     publish_status(settings, services)
     return services
 

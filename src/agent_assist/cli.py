@@ -310,6 +310,26 @@ def _add_pack_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore
     build.add_argument("path", type=Path, nargs="?", help="pack folder (default: settings)")
     build.add_argument("--out", type=Path, help="index folder (default: index_root/<pack id>)")
     build.set_defaults(handler=_cmd_pack_build)
+    keygen = psub.add_parser(
+        "keygen", help="make a team lead's signing key (KEY) and its public half (KEY.pub)"
+    )
+    keygen.add_argument("key", type=Path, help="the private key file to create (keep it safe)")
+    keygen.add_argument("--signer", required=True, help="who signs, e.g. 'Wang Lei, collections'")
+    keygen.set_defaults(handler=_cmd_pack_keygen)
+    sign = psub.add_parser("sign", help="sign a pack that validates (writes signature.json)")
+    sign.add_argument("path", type=Path, help="pack folder or zip")
+    sign.add_argument("--key", type=Path, required=True, help="the private key from `keygen`")
+    sign.add_argument("--signer", default="", help="name shown to workstations (default: key's)")
+    sign.set_defaults(handler=_cmd_pack_sign)
+    verify = psub.add_parser("verify", help="check a pack's signature against trusted keys")
+    verify.add_argument("path", type=Path, help="pack folder or zip")
+    verify.add_argument(
+        "--key",
+        action="append",
+        metavar="PUB",
+        help="a trusted public key (.pub file or line; repeat); default: [trust] pack_keys",
+    )
+    verify.set_defaults(handler=_cmd_pack_verify)
 
 
 def _with_source_arguments(args: argparse.Namespace, settings: Settings) -> Settings:
@@ -349,7 +369,7 @@ def _cmd_listen(args: argparse.Namespace, settings: Settings) -> int:
     from agent_assist.services import load_services
 
     settings = _with_source_arguments(args, settings)
-    services = load_services(settings.retrieval, paths.models_dir())
+    services = load_services(settings.retrieval, paths.models_dir(), trust=settings.trust)
     source = open_live(settings, paths.models_dir(), services.pack.manifest.terms)
     stop = threading.Event()
     if args.seconds:
@@ -391,7 +411,7 @@ def _cmd_eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
         raise AgentAssistError(f"No evaluation sets at {assets}: pass --assets FOLDER")
     for name in [n.strip() for n in args.sets.split(",") if n.strip()]:
         if name == "sample-pack":
-            services = load_services(retrieval, paths.models_dir())
+            services = load_services(retrieval, paths.models_dir(), trust=settings.trust)
             embedder, index = services.embedder, services.index
             queries = args.queries or paths.sample_queries_file()
             if not queries.is_file():
@@ -575,7 +595,7 @@ def _cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     from agent_assist.headless import HeadlessReplay
     from agent_assist.services import load_services
 
-    services = load_services(settings.retrieval, paths.models_dir())
+    services = load_services(settings.retrieval, paths.models_dir(), trust=settings.trust)
     terms = services.pack.manifest.terms
     source = open_replay(args.file, settings, paths.models_dir(), args.realtime, terms)
     if args.no_record:
@@ -771,6 +791,43 @@ def _cmd_pack_build(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_pack_keygen(args: argparse.Namespace, settings: Settings) -> int:
+    from agent_assist.retrieval.pack_signing import generate_key
+
+    public = generate_key(args.key, args.signer)
+    print(f"Private key: {args.key} (only you can read it; never share it)")
+    print(f"Public key:  {args.key.with_suffix('.pub')} (give it to IT for [trust] pack_keys):")
+    print(f"  {public.line()}")
+    return 0
+
+
+def _cmd_pack_sign(args: argparse.Namespace, settings: Settings) -> int:
+    from agent_assist.retrieval.pack_signing import read_private_key, sign_pack
+
+    public_file = args.key.with_suffix(".pub")
+    signer = args.signer or _signer_of(public_file)
+    signed = sign_pack(args.path, read_private_key(args.key), signer)
+    print(f"Signed {args.path} as {signed.signer or 'unnamed'} (key {signed.key_id}).")
+    return 0
+
+
+def _signer_of(public_file: Path) -> str:
+    from agent_assist.retrieval.pack_signing import parse_public_key
+
+    return parse_public_key(str(public_file)).signer if public_file.is_file() else ""
+
+
+def _cmd_pack_verify(args: argparse.Namespace, settings: Settings) -> int:
+    from agent_assist.retrieval.pack_signing import parse_public_key, verify_pack
+
+    lines = args.key or list(settings.trust.pack_keys)
+    if not lines:
+        raise AgentAssistError("No trusted keys: give --key PUB or set [trust] pack_keys.")
+    signed = verify_pack(args.path, [parse_public_key(line) for line in lines])
+    print(f"{args.path}: signed by {signed.signer} (key {signed.key_id}) at {signed.signed_at}.")
+    return 0
+
+
 def _cmd_bundle_create(args: argparse.Namespace, settings: Settings) -> int:
     from agent_assist import bundle
 
@@ -929,7 +986,7 @@ def _cmd_eval_guidance(args: argparse.Namespace, settings: Settings) -> int:
 
     sets = args.sets or paths.guidance_eval_dir()
     retrieval = settings.retrieval
-    pack = load_configured_pack(retrieval)
+    pack = load_configured_pack(retrieval, settings.trust)
     embedder = load_embedder(retrieval.embedder, paths.models_dir(), retrieval.threads)
     cache = index_dir_for(retrieval, pack) / GUIDANCE_VECTORS_FILE
     results = evaluate_all(sets, GuidanceModel(pack.guidance, embedder, cache))

@@ -134,6 +134,14 @@ class TeamSettings(_Section):
     agent_id: str = ""
 
 
+class TrustSettings(_Section):
+    """Which script packs this workstation loads; IT locks this section in the machine file."""
+
+    # Team leads' public keys: "ed25519 <base64> <name>" lines or paths of .pub files. When
+    # any is given, every pack must be signed by one of them (`agent-assist pack sign`).
+    pack_keys: tuple[str, ...] = ()
+
+
 class Settings(BaseSettings):
     """All settings; read once by the entry point and handed down as sub-models."""
 
@@ -155,6 +163,7 @@ class Settings(BaseSettings):
     record: RecordSettings = Field(default_factory=RecordSettings)
     ui: UiSettings = Field(default_factory=UiSettings)
     team: TeamSettings = Field(default_factory=TeamSettings)
+    trust: TrustSettings = Field(default_factory=TrustSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -28,6 +28,7 @@ from agent_assist.config import (
     RetrievalSettings,
     Settings,
     SettingsLayers,
+    TrustSettings,
 )
 from agent_assist.errors import ModelCorruptError, ModelMissingError, PackValidationError
 from agent_assist.models.catalog import CATALOG, ModelKind
@@ -41,6 +42,7 @@ from agent_assist.models.install import (
 from agent_assist.retrieval.embedder import fingerprint
 from agent_assist.retrieval.index import is_stale, read_build
 from agent_assist.retrieval.pack import ScriptPack
+from agent_assist.retrieval.pack_signing import PackTrustError
 from agent_assist.speech.sources.capture import CaptureDevice, matching_devices
 
 logger = logging.getLogger(__name__)
@@ -95,7 +97,7 @@ def run_checks(
         *([check_settings(layers)] if layers is not None else []),
         guarded(SPEECH_MODEL, "error", lambda: check_speech_model(settings.asr, models_dir)),
         guarded(EMBEDDING_MODEL, "error", lambda: check_embedder(settings.retrieval, models_dir)),
-        *pack_and_index_checks(settings.retrieval, models_dir),
+        *pack_and_index_checks(settings.retrieval, models_dir, settings.trust),
         *audio_checks(settings, list_devices or system_devices),
         guarded(LISTENER, "error", lambda: check_listener(settings)),
         guarded(DATA_FOLDER, "error", lambda: check_data_folder(paths.data_dir())),
@@ -215,10 +217,13 @@ def _checksums_check(name: str, model: InstalledModel) -> Check:
     return Check(name, True, "error", f"{detail}; every file matches its sha256")
 
 
-def pack_and_index_checks(retrieval: RetrievalSettings, models_dir: Path) -> list[Check]:
-    """The pack(s) load; the index is then checked against them."""
+def pack_and_index_checks(
+    retrieval: RetrievalSettings, models_dir: Path, trust: TrustSettings | None = None
+) -> list[Check]:
+    """The pack(s) load (signed by a trusted key, if IT requires it); the index is then
+    checked against them."""
     try:
-        pack_check, pack = check_pack(retrieval)
+        pack_check, pack = check_pack(retrieval, trust or TrustSettings())
     except Exception as exc:  # noqa: BLE001 - as in _guarded
         pack_check, pack = _unexpected(SCRIPT_PACK, "error", exc), None
     if pack is None:
@@ -227,16 +232,24 @@ def pack_and_index_checks(retrieval: RetrievalSettings, models_dir: Path) -> lis
     return [pack_check, index_check]
 
 
-def check_pack(retrieval: RetrievalSettings) -> tuple[Check, ScriptPack | None]:
+def check_pack(
+    retrieval: RetrievalSettings, trust: TrustSettings
+) -> tuple[Check, ScriptPack | None]:
     """The base pack and team packs, merged as the panel loads them."""
     # Imported here: services pulls in the guidance classifier (scikit-learn, ~2 s to import),
     # which the audio and model checks do not need.
     from agent_assist.services import load_configured_pack
 
     try:
-        pack = load_configured_pack(retrieval)
+        pack = load_configured_pack(retrieval, trust)
     except PackValidationError as exc:
         return _broken_pack(exc.problems), None
+    except PackTrustError as exc:
+        fix = (
+            "Ask the team lead for the pack signed with their key (`agent-assist pack sign`), "
+            "or IT to add the signer's public key to [trust] pack_keys."
+        )
+        return Check(SCRIPT_PACK, False, "error", str(exc), fix), None
     return _pack_loaded(pack, retrieval), pack
 
 

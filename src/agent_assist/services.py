@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent_assist.config import RetrievalSettings
+from agent_assist.config import RetrievalSettings, TrustSettings
 from agent_assist.guidance.engine import GUIDANCE_VECTORS_FILE, GuidanceModel
 from agent_assist.retrieval.embedder import Embedder, load_embedder
 from agent_assist.retrieval.index import (
@@ -19,6 +19,7 @@ from agent_assist.retrieval.index import (
     read_build,
 )
 from agent_assist.retrieval.pack import ScriptPack, load_pack, merge_packs
+from agent_assist.retrieval.pack_signing import parse_public_key, verify_pack
 from agent_assist.retrieval.retriever import Retriever
 
 logger = logging.getLogger(__name__)
@@ -43,13 +44,23 @@ def index_dir_for(settings: RetrievalSettings, pack: ScriptPack) -> Path:
     return settings.index_root / pack.manifest.id
 
 
-def load_configured_pack(settings: RetrievalSettings) -> ScriptPack:
-    """The base pack with the team packs merged over it, as the settings name them."""
-    return merge_packs([load_pack(p) for p in (settings.pack, *settings.team_packs)])
+def load_configured_pack(settings: RetrievalSettings, trust: TrustSettings) -> ScriptPack:
+    """The base pack with the team packs merged over it, as the settings name them; each
+    signed by a key IT trusts when ``trust`` names any."""
+    paths = (settings.pack, *settings.team_packs)
+    if trust.pack_keys:
+        keys = [parse_public_key(line) for line in trust.pack_keys]
+        for path in paths:
+            signed = verify_pack(path, keys)
+            logger.info("pack %s signed by %s (key %s)", path.name, signed.signer, signed.key_id)
+    return merge_packs([load_pack(p) for p in paths])
 
 
 def load_services(
-    settings: RetrievalSettings, models_dir: Path, progress: LoadProgress | None = None
+    settings: RetrievalSettings,
+    models_dir: Path,
+    progress: LoadProgress | None = None,
+    trust: TrustSettings | None = None,
 ) -> AssistServices:
     """Load the pack and embedder; build the index if missing or out of date with the pack.
 
@@ -58,7 +69,7 @@ def load_services(
     """
     report = progress or (lambda _msg, _frac: None)
     report("Checking script pack", 0.05)
-    pack = load_configured_pack(settings)
+    pack = load_configured_pack(settings, trust or TrustSettings())
     report("Loading embedding model", 0.15)
     embedder = load_embedder(settings.embedder, models_dir, settings.threads)
     index_dir = index_dir_for(settings, pack)

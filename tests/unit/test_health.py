@@ -18,6 +18,7 @@ from agent_assist.config import (
     IngestSettings,
     RetrievalSettings,
     Settings,
+    TrustSettings,
     load_layers,
 )
 from agent_assist.errors import AudioSourceError
@@ -134,7 +135,7 @@ def test_a_broken_pack_lists_each_problem_with_file_and_line(
 
 def test_a_missing_team_pack_is_an_error(settings: Settings, tmp_path: Path) -> None:
     retrieval = settings.retrieval.model_copy(update={"team_packs": (tmp_path / "team.zip",)})
-    check, _pack = health.check_pack(retrieval)
+    check, _pack = health.check_pack(retrieval, TrustSettings())
     assert not check.ok and "team.zip: no such pack folder or zip" in check.detail
 
 

@@ -7,6 +7,9 @@ from pathlib import Path
 
 from agent_assist.retrieval.pack import OPTIONAL_FILES, PACK_FILES
 
+# Not imported from pack_signing: that pulls in cryptography for a file name.
+SIGNATURE_FILE = "signature.json"
+
 Signature = tuple[tuple[str, int, int], ...]
 
 
@@ -23,7 +26,7 @@ class PackWatcher:
             candidates = (
                 [path]
                 if path.suffix == ".zip"
-                else [path / n for n in (*PACK_FILES, *OPTIONAL_FILES)]
+                else [path / n for n in (*PACK_FILES, *OPTIONAL_FILES, SIGNATURE_FILE)]
             )
             for file in candidates:
                 try:
