@@ -113,6 +113,7 @@ class AssistController(QObject):
         self._reload_timer.setObjectName("pack-reload-check")
         self._reload_task: LoadServicesTask | None = None
         self._reload: Callable[..., AssistServices | None] | None = None
+        self._services_after_call: AssistServices | None = None
 
     # -- loading -------------------------------------------------------------------------
     def load(self, load: Callable[[Callable[[str, float], None]], AssistServices]) -> None:
@@ -154,8 +155,9 @@ class AssistController(QObject):
         reload: Callable[[Callable[[str, float], None]], AssistServices | None],
     ) -> None:
         """Every ``check_s``, run ``reload`` in the thread pool; it returns fresh services when
-        a pack changed, or None. A call in progress goes on; its next query uses the new pack.
-        A pack that fails to load is reported and the previous one stays in use."""
+        a pack changed, or None. A new pack is applied between calls, never during one: a
+        call's cards and checks all come from one version. A pack that fails to load is
+        reported and the previous one stays in use."""
         self._reload = reload
         self._reload_timer.setInterval(round(check_s * 1000))
         self._reload_timer.timeout.connect(self._on_reload_timer_timeout)
@@ -176,9 +178,17 @@ class AssistController(QObject):
         self._reload_task = None
         if services is None or self._retrieval_worker is None:
             return
+        if self.state is CallState.IN_CALL:
+            self._services_after_call = services
+            logger.info("new pack version %s waits for the end of the call", _version(services))
+            return
+        self._apply_services(services)
+
+    def _apply_services(self, services: AssistServices) -> None:
         self.services = services
+        assert self._retrieval_worker is not None
         self._retrieval_worker.set_retriever(services.retriever)
-        logger.info("pack reloaded; the next query uses it")
+        logger.info("pack %s applied; the next call uses it", _version(services))
         self.services_loaded.emit(services)
 
     @Slot(object)
@@ -346,6 +356,9 @@ class AssistController(QObject):
         self._pending_partial = None
         self._call_worker = None
         self._end_recording()
+        if self._services_after_call is not None:
+            services, self._services_after_call = self._services_after_call, None
+            self._apply_services(services)
         self._set_state(CallState.READY)
 
     def _end_recording(self) -> None:
@@ -394,3 +407,8 @@ class AssistController(QObject):
     def _set_state(self, state: CallState) -> None:
         self.state = state
         self.state_changed.emit(state)
+
+
+def _version(services: AssistServices) -> str:
+    manifest = services.pack.manifest
+    return f"{manifest.id} {manifest.version}"
