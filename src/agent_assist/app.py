@@ -17,8 +17,10 @@ from agent_assist import paths
 from agent_assist.call_session import CallSession, metadata_from
 from agent_assist.call_sources import open_live, open_replay
 from agent_assist.config import Settings
+from agent_assist.errors import AgentAssistError
 from agent_assist.pipeline.controller import AssistController, CallState
 from agent_assist.record.store import CallStore
+from agent_assist.retrieval.pack_feed import PublishedPacks
 from agent_assist.retrieval.pack_watch import PackWatcher
 from agent_assist.services import AssistServices, LoadProgress, load_services
 from agent_assist.team_status import publish_status
@@ -131,12 +133,13 @@ def build_panel(
     window.replay_requested.connect(starter.start)
     window.live_requested.connect(starter.start_live)
     window.audio_changed.connect(starter.choose_audio)
+    published = PublishedPacks(settings, paths.data_dir() / "packs" / "published")
     setup = SetupDialogs(
         controller,
         window,
         starter.use_settings,
         settings,
-        partial(load_and_report, settings),
+        partial(load_published, settings, published),
         locked=locked,
     )
     window.settings_requested.connect(setup.open_settings)
@@ -144,9 +147,10 @@ def build_panel(
     controller.state_changed.connect(setup._on_controller_state_changed)
     window.reconnect_requested.connect(controller.reconnect)
     window.stop_requested.connect(controller.stop_call)
-    controller.load(partial(load_and_report, settings))
+    controller.load(partial(load_published, settings, published))
     if settings.retrieval.reload_check_s > 0:
-        controller.watch_packs(settings.retrieval.reload_check_s, reload_when_changed(settings))
+        reload = reload_when_changed(settings, published)
+        controller.watch_packs(settings.retrieval.reload_check_s, reload)
     return controller, window
 
 
@@ -161,6 +165,17 @@ def load_and_report(settings: Settings, progress: LoadProgress) -> AssistService
     services = load_services(settings.retrieval, paths.models_dir(), progress, settings.trust)
     publish_status(settings, services)
     return services
+
+
+def load_published(
+    settings: Settings, published: PublishedPacks, progress: LoadProgress
+) -> AssistServices:
+    """Fetch the published packs (their local copies serve when the source is unreachable),
+    then load with them."""
+    for result in published.fetch_due():
+        if result.problem:
+            logger.warning("published pack %s: %s", result.source, result.problem)
+    return load_and_report(published.applied_to(settings), progress)
 
 
 def record_opener(settings: Settings) -> Callable[[], CallStore | None]:
@@ -197,16 +212,31 @@ def session_for(
     )
 
 
-def reload_when_changed(settings: Settings) -> Callable[..., AssistServices | None]:
-    """What the controller runs off the UI thread to pick up edited or replaced packs."""
+def reload_when_changed(
+    settings: Settings, published: PublishedPacks
+) -> Callable[..., AssistServices | None]:
+    """What the controller runs off the UI thread to pick up edited, replaced or newly
+    published packs. A published version that was refused is reported once."""
     retrieval = settings.retrieval
-    watcher = PackWatcher([retrieval.pack, *retrieval.team_packs])
+    local_copies = [feed.local for feed in published.feeds]
+    watcher = PackWatcher([retrieval.pack, *retrieval.team_packs, *local_copies])
+    reported: set[str] = set()
+    unreported: list[str] = []
 
     def reload(progress: Callable[[str, float], None]) -> AssistServices | None:
-        if not watcher.changed():
-            return None
-        logger.info("pack files changed: reloading")
-        return load_and_report(settings, progress)
+        for result in published.fetch_due():
+            problem = f"{result.source}: {result.problem}"
+            if result.problem and problem not in reported:
+                reported.add(problem)
+                unreported.append(problem)
+        if watcher.changed():
+            logger.info("pack files changed: reloading")
+            return load_and_report(published.applied_to(settings), progress)
+        if unreported:
+            problems = "; ".join(unreported)
+            unreported.clear()
+            raise AgentAssistError(f"a published pack was not taken: {problems}")
+        return None
 
     return reload
 

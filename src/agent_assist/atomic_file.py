@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -20,3 +21,21 @@ def write_text_atomically(file: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def replace_path(new: Path, target: Path) -> None:
+    """Put ``new`` (a file or folder, on the same disk) at ``target``; the old version is set
+    aside first and removed only once the new one is in place."""
+    old = target.with_name(f".{target.name}.old")
+    _remove(old)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    _remove(old)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()

@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import shutil
 import tempfile
 import tomllib
 import zipfile
@@ -26,7 +25,7 @@ from typing import Any
 import tomli_w
 
 from agent_assist import __version__
-from agent_assist.atomic_file import write_text_atomically
+from agent_assist.atomic_file import replace_path, write_text_atomically
 from agent_assist.config import LOCK_KEY, Settings, check_document
 from agent_assist.errors import AgentAssistError
 from agent_assist.models.catalog import ModelKind
@@ -284,28 +283,9 @@ def _install_packs(manifest: dict[str, Any], staged: Path, packs_dir: Path) -> l
     packs_dir.mkdir(parents=True, exist_ok=True)
     for source in sources:
         target = packs_dir / source.name
-        _replace(source, target)
+        replace_path(source, target)
         installed.append(target)
     return installed
-
-
-def _replace(source: Path, target: Path) -> None:
-    """Put ``source`` at ``target``; the old version is removed only once the new is there."""
-    old = target.with_name(f".{target.name}.old")
-    if old.exists():
-        _remove(old)
-    if target.exists():
-        target.rename(old)
-    source.rename(target)
-    if old.exists():
-        _remove(old)
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir():
-        shutil.rmtree(path)
-    else:
-        path.unlink()
 
 
 def _install_models(manifest: dict[str, Any], staged: Path, models_dir: Path) -> dict[str, Path]:

@@ -142,6 +142,18 @@ class TrustSettings(_Section):
     pack_keys: tuple[str, ...] = ()
 
 
+class DistributionSettings(_Section):
+    """Packs team leads publish, fetched by this workstation (none unless configured)."""
+
+    # Shared-folder paths (a pack folder or zip) or https:// URLs of pack zips. Each is loaded
+    # after the team packs, from a local copy replaced only by a newer version that is valid
+    # (and signed, when [trust] pack_keys is set); it applies from the next call.
+    sources: tuple[str, ...] = ()
+    check_s: float = Field(300.0, ge=1.0, le=86400.0)
+    # The CA certificate of a server with a company certificate (None: the system's CAs).
+    ca_file: Path | None = None
+
+
 class Settings(BaseSettings):
     """All settings; read once by the entry point and handed down as sub-models."""
 
@@ -164,6 +176,7 @@ class Settings(BaseSettings):
     ui: UiSettings = Field(default_factory=UiSettings)
     team: TeamSettings = Field(default_factory=TeamSettings)
     trust: TrustSettings = Field(default_factory=TrustSettings)
+    distribution: DistributionSettings = Field(default_factory=DistributionSettings)
 
     @classmethod
     def settings_customise_sources(
