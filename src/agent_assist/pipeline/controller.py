@@ -180,7 +180,7 @@ class AssistController(QObject):
             return
         if self.state is CallState.IN_CALL:
             self._services_after_call = services
-            logger.info("new pack version %s waits for the end of the call", _version(services))
+            logger.info("new pack version %s waits for the next call", _version(services))
             return
         self._apply_services(services)
 
@@ -210,6 +210,10 @@ class AssistController(QObject):
         """Start a call from a source factory; the factory runs in the call thread."""
         if self.state is not CallState.READY:
             raise RuntimeError(f"cannot start a call while {self.state}")
+        if self._services_after_call is not None:
+            # Not at hang-up: the last questions of that call may still be searched.
+            services, self._services_after_call = self._services_after_call, None
+            self._apply_services(services)
         self._last_source = open_source
         self._cards.reset()
         self._queries.new_call()
@@ -356,9 +360,6 @@ class AssistController(QObject):
         self._pending_partial = None
         self._call_worker = None
         self._end_recording()
-        if self._services_after_call is not None:
-            services, self._services_after_call = self._services_after_call, None
-            self._apply_services(services)
         self._set_state(CallState.READY)
 
     def _end_recording(self) -> None:
