@@ -19,7 +19,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
 
 from agent_assist import paths
 from agent_assist.errors import AgentAssistError
@@ -282,6 +287,11 @@ def load_layers(file: Path | None = None, machine_file: Path | None = None) -> S
         settings = Settings()
     except ValidationError as exc:
         raise AgentAssistError(f"Invalid environment variable: {_env_problems(exc)}") from exc
+    except SettingsError as exc:  # a list setting whose value is not JSON
+        raise AgentAssistError(
+            f"Invalid environment variable {_unparsed_variable(exc)}: a list setting takes "
+            'JSON, e.g. \'["first", "second"]\''
+        ) from exc
     finally:
         _LAYERS.reset(token)
     return SettingsLayers(settings, machine_file, user_file, locked, ignored)
@@ -352,6 +362,14 @@ def _env_problems(exc: ValidationError) -> str:
         f"{variable(err['loc'])} ({'.'.join(map(str, err['loc']))}): {err['msg']}"
         for err in exc.errors()
     )
+
+
+def _unparsed_variable(exc: SettingsError) -> str:
+    """pydantic-settings names only the section; the variable is the one under it set now."""
+    section = str(exc).split('"')[1] if '"' in str(exc) else ""
+    prefix = f"{ENV_PREFIX}{section}__".upper()
+    names = [name for name in os.environ if name.upper().startswith(prefix)]
+    return " or ".join(sorted(names)) or f"{ENV_PREFIX}{section.upper()}"
 
 
 def _check_environment() -> None:
