@@ -77,6 +77,7 @@ def _call(qtbot: QtBot, controller: AssistController, source: ListSource) -> lis
     controller.suggestions_updated.connect(shown)
     controller.start_call(lambda: source)
     qtbot.waitUntil(lambda: controller.state is CallState.READY, timeout=60_000)
+    qtbot.waitUntil(lambda: bool(titles), timeout=10_000)  # the last final's cards
     controller.suggestions_updated.disconnect(shown)
     return titles
 
