@@ -623,7 +623,9 @@ def _cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
             print(json.dumps({"call_ended": ended}, ensure_ascii=False), flush=True)
         else:
             _print_summary(replay.ended.call_id, replay.ended.summary)
-    return 0
+    for problem in replay.record_errors:
+        print(f"agent-assist: the call record is incomplete: {problem}", file=sys.stderr)
+    return 1 if replay.record_errors else 0
 
 
 def _print_summary(call_id: str, summary: dict[str, Any]) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent_assist.call_session import CallEnded, CallSession
+from agent_assist.call_session import CallEnded, CallSession, RecordWriteError
 from agent_assist.domain import RetrievalResult, Speaker, Transcript
 from agent_assist.guidance.events import Alert, AlertFollowUp, GuidanceEvent
 from agent_assist.guidance.pii import mask_pii
@@ -15,6 +16,8 @@ from agent_assist.retrieval.queries import QueryMaker
 from agent_assist.retrieval.retriever import Retriever
 from agent_assist.speech.events import LevelReading, SpeechStats
 from agent_assist.speech.replay import CallSource
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -83,6 +86,8 @@ class HeadlessReplay:
         self.session = session
         self.start_events: list[GuidanceEvent] = []
         self.end_events: list[GuidanceEvent] = []
+        # Each distinct failure to write the call record (the replay goes on without it).
+        self.record_errors: list[str] = []
         self.ended: CallEnded | None = None
         self._debounce_s = debounce_s
         self._queries = QueryMaker()  # numbering and follow-up context, as the panel does
@@ -97,7 +102,7 @@ class HeadlessReplay:
         pending: dict[str, UtteranceReport] = {}
         last_query_s: dict[str, float] = {}
         if self.session is not None:
-            self.start_events = self.session.start()
+            self.start_events = self._recorded(self.session.start)
         for transcript in self._transcripts(source, stop or threading.Event()):
             report = pending.setdefault(
                 transcript.utterance_id, UtteranceReport(transcript=transcript, result=None)
@@ -107,12 +112,37 @@ class HeadlessReplay:
                 self._maybe_query(report, transcript, last_query_s)
             if transcript.is_final:
                 if self.session is not None:
-                    report.guidance = self.session.on_transcript(transcript)
+                    report.guidance = self._recorded(self.session.on_transcript, transcript)
                     report.timings["guidance"] = round(self.session.guidance.last_ms, 3)
                 del pending[transcript.utterance_id]
                 yield report
         if self.session is not None:
-            self.end_events, self.ended = self.session.finish()
+            try:
+                self.end_events, self.ended = self.session.finish()
+            except RecordWriteError as exc:
+                self._note_record_error(exc)
+                self.end_events, self.ended = exc.events, exc.ended
+
+    def _recorded(
+        self, step: Callable[..., list[GuidanceEvent]], *args: Any
+    ) -> list[GuidanceEvent]:
+        """A step whose record write failed (a full disk) keeps its guidance; the error is
+        noted once and the replay goes on."""
+        try:
+            return step(*args)
+        except RecordWriteError as exc:
+            self._note_record_error(exc)
+            return exc.events
+
+    def _cards_shown(self, result: RetrievalResult) -> list[GuidanceEvent]:
+        assert self.session is not None
+        self.session.on_cards(result)
+        return []
+
+    def _note_record_error(self, exc: RecordWriteError) -> None:
+        if str(exc) not in self.record_errors:
+            self.record_errors.append(str(exc))
+            logger.warning("call record: %s", exc)
 
     def _transcripts(self, source: CallSource, stop: threading.Event) -> Iterator[Transcript]:
         for event in source.events(stop):
@@ -142,7 +172,7 @@ class HeadlessReplay:
         query = self._queries.query_for(transcript)
         result = self._retriever.search(query)
         if result.suggestions and self.session is not None:
-            self.session.on_cards(result)
+            self._recorded(self._cards_shown, result)
         if result.suggestions and report.first_card_call_s is None:
             report.first_card_call_s = round(transcript.end_s, 3)
             report.first_card_from_partial = not transcript.is_final

@@ -30,7 +30,12 @@ from agent_assist.config import (
     SettingsLayers,
     TrustSettings,
 )
-from agent_assist.errors import ModelCorruptError, ModelMissingError, PackValidationError
+from agent_assist.errors import (
+    AgentAssistError,
+    ModelCorruptError,
+    ModelMissingError,
+    PackValidationError,
+)
 from agent_assist.models.catalog import CATALOG, ModelKind
 from agent_assist.models.install import (
     MANIFEST_NAME,
@@ -61,6 +66,7 @@ NETWORK_TOKEN = "Network stream token"
 LISTENER = "Network listener"
 DATA_FOLDER = "Data folder"
 LOG_FOLDER = "Log folder"
+CALL_RECORD = "Call record"
 SETTINGS = "Settings"
 PYTHON = "Python"
 QT = "Qt"
@@ -101,6 +107,7 @@ def run_checks(
         *audio_checks(settings, list_devices or system_devices),
         guarded(LISTENER, "error", lambda: check_listener(settings)),
         guarded(DATA_FOLDER, "error", lambda: check_data_folder(paths.data_dir())),
+        guarded(CALL_RECORD, "error", lambda: check_record(settings)),
         guarded(LOG_FOLDER, "warning", lambda: check_log_folder(paths.log_dir())),
     ]
 
@@ -419,6 +426,25 @@ def _device_check(audio: AudioSettings, devices: list[CaptureDevice], loopback: 
 def check_data_folder(folder: Path) -> Check:
     """The call record, installed models and built indexes are written here."""
     return _writable_check(DATA_FOLDER, "error", folder)
+
+
+def check_record(settings: Settings) -> Check:
+    """The record opens as configured (encrypted: the key is in the OS keyring)."""
+    from agent_assist.record.store import CallStore
+
+    record = settings.record
+    if not record.enabled:
+        return Check(CALL_RECORD, True, "error", "Off: no call is recorded (record.enabled).")
+    try:
+        store = CallStore(
+            record.database, settings.privacy.keep_last_digits, encrypt=record.encrypt
+        )
+    except AgentAssistError as exc:
+        fix = "Without it calls get no guidance record: fix what the message names, or ask IT."
+        return Check(CALL_RECORD, False, "error", str(exc), fix)
+    store.close()
+    sealed = ", encrypted with the key in the OS keyring" if record.encrypt else ""
+    return Check(CALL_RECORD, True, "error", f"{record.database}{sealed}")
 
 
 def check_log_folder(folder: Path) -> Check:

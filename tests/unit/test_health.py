@@ -343,3 +343,16 @@ def test_settings_say_where_they_came_from_and_what_was_set_in_vain(tmp_path: Pa
     check = health.check_settings(load_layers(user, machine))
     assert (check.ok, check.severity) == (False, "warning")
     assert "record.enabled, which IT has locked" in check.detail
+
+
+def test_an_encrypted_record_without_a_keyring_is_an_error(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import keyring
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    monkeypatch.setattr(keyring, "get_keyring", NoKeyring)
+    assert health.check_record(settings).ok
+    encrypted = _with(settings, "record", encrypt=True)
+    check = health.check_record(encrypted)
+    assert (check.ok, check.severity) == (False, "error") and "keyring" in check.detail

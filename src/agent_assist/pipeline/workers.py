@@ -6,11 +6,11 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QObject, QRunnable, Signal, Slot
 
-from agent_assist.call_session import CallSession
+from agent_assist.call_session import CallEnded, CallSession, RecordWriteError
 from agent_assist.domain import Query, RetrievalResult, Transcript
 from agent_assist.errors import AgentAssistError
 from agent_assist.inbox import LatestOnly, MailboxClosed
@@ -215,9 +215,12 @@ class GuidanceWorker(QObject):
     @Slot()
     def run(self) -> None:
         while (message := self._queue.get()) is not self._CLOSE:
-            kind, payload = message  # type: ignore[misc]
+            kind, payload = cast(tuple[str, Any], message)
             try:
                 self._handle(kind, payload)
+            except RecordWriteError as exc:  # the step's guidance is still the agent's
+                self._deliver(exc.events, exc.ended)
+                self._report(kind, exc)
             except AgentAssistError as exc:
                 self._report(kind, exc)
             except Exception as exc:  # noqa: BLE001 - logged by _report; must not end guidance
@@ -240,6 +243,7 @@ class GuidanceWorker(QObject):
     def _handle(self, kind: str, payload: Any) -> None:
         if kind == "begin":
             self._last_failure = None
+            self._session = None  # if the new one cannot be opened, nothing joins the last call
             self._session = payload()
             self._emit(self._session.start())
         elif kind == "task":
@@ -251,10 +255,7 @@ class GuidanceWorker(QObject):
         elif kind == "action":
             self._session.on_card_action(*payload)
         elif kind == "end":
-            events, ended = self._session.finish()
-            self._emit(events)
-            if ended is not None:
-                self.call_ended.emit(ended)
+            self._deliver(*self._session.finish())
 
     def _feed(self, session: CallSession, item: object) -> None:
         if isinstance(item, Transcript):
@@ -264,6 +265,11 @@ class GuidanceWorker(QObject):
         else:
             session.on_speech_event(item)
 
-    def _emit(self, events: list[object]) -> None:
+    def _emit(self, events: list[Any]) -> None:
         for event in events:
             self.guidance_ready.emit(event)
+
+    def _deliver(self, events: list[Any], ended: CallEnded | None) -> None:
+        self._emit(events)
+        if ended is not None:
+            self.call_ended.emit(ended)

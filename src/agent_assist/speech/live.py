@@ -167,6 +167,11 @@ class _Router:
             if not channel.join(FLUSH_TIMEOUT_S):
                 logger.error("the %s recognizer did not finish in time", channel.speaker.value)
 
+    def all_failed(self) -> bool:
+        """Every side heard so far has lost its recognizer."""
+        channels = list(self.channels.values())
+        return bool(channels) and all(c.error is not None for c in channels)
+
     def _open(self, speaker: Speaker) -> ChannelRecognition | None:
         with self._lock:
             if self._closed:
@@ -234,14 +239,13 @@ class LiveSpeech:
         source_stop: threading.Event,
     ) -> Iterator[SpeechEvent]:
         timing = self._timing_tracker()
-        failure_reported = False
+        reported: set[Speaker] = set()
         while True:
             if stop.is_set():
                 source_stop.set()
-            if not failure_reported and (failure := _channel_failure(router)):
-                source_stop.set()  # without its recognizer the call cannot go on
-                failure_reported = True
-                yield SourceStatus(SourceState.FAILED, failure, reconnectable=True)
+            if router.all_failed():
+                source_stop.set()  # no recognizer left: the call cannot go on
+            yield from _new_failures(router, reported, call_goes_on=not source_stop.is_set())
             event = queue.get(timeout=0.05)
             if event is None:
                 continue
@@ -250,8 +254,7 @@ class LiveSpeech:
             yield event  # type: ignore[misc]
             if timing is not None:
                 yield from _timing_signals(timing, event)
-        if not failure_reported and (failure := _channel_failure(router)):
-            yield SourceStatus(SourceState.FAILED, failure, reconnectable=True)  # at hang-up
+        yield from _new_failures(router, reported, call_goes_on=False)  # e.g. at hang-up
         yield SpeechStats(tuple(c.stats() for c in list(router.channels.values())))
 
     def _timing_tracker(self) -> CallTimingTracker | None:
@@ -286,8 +289,34 @@ def _timing_signals(timing: CallTimingTracker, event: object) -> list[TimingSign
     return []
 
 
-def _channel_failure(router: _Router) -> str | None:
+def _new_failures(
+    router: _Router, reported: set[Speaker], call_goes_on: bool
+) -> list[SourceStatus]:
+    """One FAILED status per side whose recognizer broke, the first time it is seen.
+
+    The other side keeps its own recognizer, so the call goes on without the broken one.
+    """
+    statuses = []
     for channel in list(router.channels.values()):
-        if channel.error is not None:
-            return f"Recognition of the {channel.speaker.value} side failed: {channel.error}"
-    return None
+        if channel.error is not None and channel.speaker not in reported:
+            reported.add(channel.speaker)
+            message = _recognition_stopped(channel.speaker, channel.error, call_goes_on)
+            statuses.append(SourceStatus(SourceState.FAILED, message, reconnectable=True))
+    return statuses
+
+
+_SIDE_NAME = {
+    Speaker.AGENT: ("坐席侧", "agent side"),
+    Speaker.CUSTOMER: ("客户侧", "customer side"),
+}
+_GOES_ON = ("，另一侧继续识别", "; the other side goes on")
+
+
+def _recognition_stopped(speaker: Speaker, error: Exception, call_goes_on: bool) -> str:
+    zh_side, en_side = _SIDE_NAME[speaker]
+    reason = str(error) or type(error).__name__
+    zh_more, en_more = _GOES_ON if call_goes_on else ("", "")
+    return (
+        f"{zh_side}语音识别已停止，已识别的内容已保留{zh_more} (speech recognition stopped on "
+        f"the {en_side}: {reason}; the transcript so far is kept{en_more})"
+    )

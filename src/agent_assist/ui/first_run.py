@@ -379,6 +379,7 @@ class FirstRunDialog(QDialog):
             health.LISTENER: self.tr("Network listener"),
             health.DATA_FOLDER: self.tr("Data folder"),
             health.LOG_FOLDER: self.tr("Log folder"),
+            health.CALL_RECORD: self.tr("Call record"),
             health.SETTINGS: self.tr("Settings"),
         }
         return titles.get(name, name)

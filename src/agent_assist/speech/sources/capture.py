@@ -26,6 +26,12 @@ logger = logging.getLogger(__name__)
 CAPTURE_RATE = 16_000
 # A device that delivers nothing for this long has gone away (unplugged, driver reset).
 STALL_TIMEOUT_S = 3.0
+# How often the capture checks that its devices are still there. PulseAudio and PipeWire
+# move the stream of an unplugged device to another one (the laptop's own microphone, or a
+# microphone in place of a loopback) without telling the client, so the stream alone never
+# shows that the headset is gone.
+DEVICE_CHECK_S = 1.0
+WATCH_S = 0.1  # how often the watcher looks at the devices' last audio
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +128,32 @@ class CaptureSource:
         self._block = CAPTURE_RATE * block_ms // 1000
 
     def run(self, sink: AudioSink, stop: threading.Event) -> None:
+        sides = [_Side(speaker, device) for speaker, device in self._open_devices().items()]
+        names = ", ".join(f"{side.speaker.value}: {side.info.name}" for side in sides)
+        sink.status(SourceStatus(SourceState.CONNECTED, f"Capturing {names}"))
+        ended = threading.Event()
+        failures: list[str] = []
+        threads = [
+            threading.Thread(
+                target=self._record,
+                args=(side, sink, stop, ended, failures),
+                name=f"capture-{side.speaker.value}",
+                daemon=True,  # a driver stuck in a read must not keep the app alive
+            )
+            for side in sides
+        ]
+        for thread in threads:
+            thread.start()
+        problem = _watch(sides, stop, ended)
+        ended.set()
+        for thread in threads:
+            thread.join(0.5)
+        problem = problem or (failures[0] if failures else None)
+        if problem is not None:
+            problem = _disconnected(sides) or problem  # "unplugged" says it best
+        sink.status(_final_status(problem))
+
+    def _open_devices(self) -> dict[Speaker, Any]:
         devices = {
             speaker: find_device(wanted, is_loopback)
             for speaker, (wanted, is_loopback) in self._wanted.items()
@@ -131,65 +163,84 @@ class CaptureSource:
                 Speaker.AGENT: devices[Speaker.CUSTOMER],
                 Speaker.CUSTOMER: devices[Speaker.AGENT],
             }
-        names = ", ".join(f"{s.value}: {d.name}" for s, d in devices.items())
-        sink.status(SourceStatus(SourceState.CONNECTED, f"Capturing {names}"))
-        ended = threading.Event()
-        last_audio = {speaker: time.monotonic() for speaker in devices}
-        failures: list[str] = []
-        threads = [
-            threading.Thread(
-                target=self._record,
-                args=(speaker, device, sink, stop, ended, last_audio, failures),
-                name=f"capture-{speaker.value}",
-                daemon=True,  # a driver stuck in a read must not keep the app alive
-            )
-            for speaker, device in devices.items()
-        ]
-        for thread in threads:
-            thread.start()
-        # Only microphones are watched for stalls: some WASAPI loopback drivers deliver
-        # nothing at all (not zeros) while the softphone plays nothing.
-        watched = [s for s, d in devices.items() if not d.isloopback]
-        while not stop.is_set() and not ended.is_set():
-            now = time.monotonic()
-            stalled = [s for s in watched if now - last_audio[s] > STALL_TIMEOUT_S]
-            if stalled:
-                failures.append(f"no audio from the {stalled[0].value} side's device")
-                break
-            stop.wait(0.1)
-        ended.set()
-        for thread in threads:
-            thread.join(0.5)
-        if failures:
-            message = (
-                f"音频采集中断，请检查设备后重新连接 (audio capture stopped: {failures[0]}; "
-                "check the device and reconnect)"
-            )
-            sink.status(SourceStatus(SourceState.FAILED, message, reconnectable=True))
-        else:
-            sink.status(SourceStatus(SourceState.ENDED, "Capture stopped"))
+        return devices
 
     def _record(
         self,
-        speaker: Speaker,
-        device: Any,
+        side: _Side,
         sink: AudioSink,
         stop: threading.Event,
         ended: threading.Event,
-        last_audio: dict[Speaker, float],
         failures: list[str],
     ) -> None:
         try:
-            with device.recorder(samplerate=CAPTURE_RATE, channels=1, blocksize=self._block) as rec:
+            with side.device.recorder(
+                samplerate=CAPTURE_RATE, channels=1, blocksize=self._block
+            ) as rec:
                 while not stop.is_set() and not ended.is_set():
                     data = rec.record(numframes=self._block)
-                    last_audio[speaker] = time.monotonic()
-                    sink.push(AudioChunk(speaker, _to_int16(data), CAPTURE_RATE))
+                    side.last_audio = time.monotonic()
+                    sink.push(AudioChunk(side.speaker, _to_int16(data), CAPTURE_RATE))
         except Exception as exc:  # noqa: BLE001 - any driver error ends this call, not the app
-            logger.warning("capture of the %s side failed: %s", speaker.value, exc)
-            failures.append(f"the {speaker.value} side's device failed ({exc})")
+            logger.warning("capture of the %s side failed: %s", side.speaker.value, exc)
+            failures.append(f"the {side.describe()} failed ({exc})")
         finally:
             ended.set()
+
+
+class _Side:
+    """One side being captured: its device, what that device was, when it last gave audio."""
+
+    def __init__(self, speaker: Speaker, device: Any) -> None:
+        self.speaker = speaker
+        self.device = device
+        # Read once: a device that has been unplugged can no longer be asked its name.
+        self.info = CaptureDevice(str(device.id), str(device.name), bool(device.isloopback))
+        self.last_audio = time.monotonic()
+
+    def describe(self) -> str:
+        kind = "loopback source" if self.info.loopback else "microphone"
+        return f"{self.speaker.value} side's {kind} '{self.info.name}'"
+
+
+def _watch(sides: list[_Side], stop: threading.Event, ended: threading.Event) -> str | None:
+    """Wait until the call stops or a device thread ends; return what went wrong, if known."""
+    # Only microphones are watched for stalls: some WASAPI loopback drivers deliver
+    # nothing at all (not zeros) while the softphone plays nothing.
+    watched = [side for side in sides if not side.info.loopback]
+    next_check = time.monotonic() + DEVICE_CHECK_S
+    while not stop.wait(WATCH_S) and not ended.is_set():
+        now = time.monotonic()
+        stalled = [side for side in watched if now - side.last_audio > STALL_TIMEOUT_S]
+        if stalled:
+            return f"no audio from the {stalled[0].describe()}"
+        if now >= next_check:
+            if gone := _disconnected(sides):
+                return gone
+            next_check = now + DEVICE_CHECK_S
+    return None
+
+
+def _disconnected(sides: list[_Side]) -> str | None:
+    """Which captured device is no longer there (unplugged), if any."""
+    try:
+        present = {str(m.id) for m in _soundcard().all_microphones(include_loopback=True)}
+    except (AudioSourceError, RuntimeError) as exc:
+        return f"the sound system stopped answering ({exc})"
+    for side in sides:
+        if side.info.id not in present:
+            return f"the {side.describe()} was disconnected"
+    return None
+
+
+def _final_status(problem: str | None) -> SourceStatus:
+    if problem is None:
+        return SourceStatus(SourceState.ENDED, "Capture stopped")
+    message = (
+        f"音频采集中断，请检查设备后重新连接 (audio capture stopped: {problem}; "
+        "check the device and reconnect)"
+    )
+    return SourceStatus(SourceState.FAILED, message, reconnectable=True)
 
 
 def _to_int16(data: np.ndarray) -> np.ndarray:

@@ -346,6 +346,10 @@
         <translation>日志文件夹</translation>
     </message>
     <message>
+        <source>Call record</source>
+        <translation>通话记录</translation>
+    </message>
+    <message>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
