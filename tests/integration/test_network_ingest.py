@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import json
+import resource
+import select
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import cycle, islice
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -383,6 +387,34 @@ def test_max_connections_counts_upgraded_connections_too() -> None:
         running.join()
 
 
+def test_a_peer_that_showed_the_token_outlasts_newer_idle_sockets() -> None:
+    running = start_source(max_connections=3, start_timeout_s=5.0)
+    port = running.source.port
+    assert port is not None
+    try:
+        with open_client(running.url) as ws, contextlib.ExitStack() as stack:
+            idle = [
+                stack.enter_context(socket.create_connection(("127.0.0.1", port))) for _ in range(6)
+            ]
+            _wait_until_dropped(idle, 4)  # 1 + 6 connections, 3 allowed: the 4 oldest idle
+            send_pcm_call(ws, np.arange(160, dtype=np.int16))
+            assert close_code_seen(ws) == 1000
+        running.sink.wait_for_state(SourceState.ENDED)
+    finally:
+        running.stop.set()
+        running.join()
+
+
+def _wait_until_dropped(sockets: list[socket.socket], count: int) -> None:
+    """Wait until the server has closed ``count`` of ``sockets`` (they become readable: EOF)."""
+    deadline = time.monotonic() + TIMEOUT_S
+    while time.monotonic() < deadline:
+        readable, _, _ = select.select(sockets, [], [], deadline - time.monotonic())
+        if len(readable) >= count:
+            return
+    raise AssertionError(f"the server closed fewer than {count} sockets")
+
+
 def _is_closed(ws: ClientConnection) -> bool:
     try:
         ws.recv(timeout=0.2)
@@ -402,3 +434,250 @@ def test_a_port_in_use_raises_audio_source_error(ingest: RunningSource) -> None:
     source = NetworkIngestSource(TOKEN, port=ingest.source.port or 0)
     with pytest.raises(AudioSourceError, match="Cannot listen"):
         source.run(RecordingSink(), threading.Event())
+
+
+# --- a flood of hostile connections from a loopback client ---------------------------------
+
+FLOOD_CONNECTIONS = 200
+FLOOD_MAX_CONNECTIONS = 8
+SLOWLORIS_BYTE_EVERY_S = 0.05
+# 200 connections a second. Unpaced, this client opens 2,000 a second while sharing the GIL
+# with the server, and any newcomer is dropped as the oldest before its request is read.
+FLOOD_PACE_S = 0.005
+# start_timeout_s bounds every connection; the rest is a loaded CI machine's scheduling.
+CLOSE_SLACK_S = 1.0
+
+
+def upgrade_request(port: int, token: str | None) -> bytes:
+    lines = [
+        "GET /call HTTP/1.1",
+        f"Host: 127.0.0.1:{port}",
+        "Upgrade: websocket",
+        "Connection: Upgrade",
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+        "Sec-WebSocket-Version: 13",
+        *([f"Authorization: Bearer {token}"] if token else []),
+    ]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def binary_frame_header(length: int) -> bytes:
+    """A masked client frame header that announces ``length`` bytes of binary payload."""
+    return bytes([0x82, 0x80 | 127]) + length.to_bytes(8, "big") + b"mask"
+
+
+# What each kind of flood connection sends on connecting (as a function of the port).
+FLOOD_OPENINGS: dict[str, Callable[[int], bytes]] = {
+    "half-open": lambda port: b"",  # TCP only, never a byte of HTTP
+    "slowloris": lambda port: upgrade_request(port, TOKEN)[:40],  # then a byte now and then
+    "half-closed": lambda port: upgrade_request(port, TOKEN)[:40],  # then SHUT_WR
+    "bad-token": lambda port: upgrade_request(port, "wrong-token-0123456789abcdef"),
+    "idle": lambda port: upgrade_request(port, None),  # upgraded, never sends 'start'
+    "oversized": lambda port: upgrade_request(port, TOKEN) + binary_frame_header(2**30),
+}
+
+
+@dataclass
+class FloodSocket:
+    kind: str
+    sock: socket.socket
+    opened_s: float
+    closed_s: float | None = None
+
+
+class Flood:
+    """Hostile connections from one loopback client; notes when the server closes each."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.sockets: list[FloodSocket] = []
+        self._next_dribble_s = 0.0
+
+    def open(self, kind: str) -> None:
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=TIMEOUT_S)
+        sock.sendall(FLOOD_OPENINGS[kind](self.port))
+        if kind == "half-closed":
+            sock.shutdown(socket.SHUT_WR)
+        sock.setblocking(False)
+        self.sockets.append(FloodSocket(kind, sock, time.monotonic()))
+
+    def poll(self) -> None:
+        dribble = time.monotonic() >= self._next_dribble_s
+        if dribble:
+            self._next_dribble_s = time.monotonic() + SLOWLORIS_BYTE_EVERY_S
+        for flood_socket in self.still_open():
+            try:
+                if dribble and flood_socket.kind == "slowloris":
+                    flood_socket.sock.send(b"a")
+                closed = flood_socket.sock.recv(65536) == b""
+            except BlockingIOError:
+                continue
+            except OSError:  # reset by the server
+                closed = True
+            if closed:
+                flood_socket.closed_s = time.monotonic()
+
+    def still_open(self) -> list[FloodSocket]:
+        return [s for s in self.sockets if s.closed_s is None]
+
+    def longest_open_s(self) -> float:
+        now = time.monotonic()
+        return max((s.closed_s or now) - s.opened_s for s in self.sockets)
+
+    def close(self) -> None:
+        for flood_socket in self.sockets:
+            flood_socket.sock.close()
+
+
+@contextlib.contextmanager
+def flood_of(running: RunningSource) -> Iterator[Flood]:
+    assert running.source.port is not None
+    flood = Flood(running.source.port)
+    try:
+        yield flood
+    finally:
+        flood.close()
+
+
+def server_held_sockets(port: int) -> int:
+    """Accepted TCP sockets of ``port`` that still have a file descriptor (Linux only)."""
+    held = 0
+    with open("/proc/net/tcp") as table:
+        next(table)
+        for row in table:
+            fields = row.split()
+            local_port = int(fields[1].rpartition(":")[2], 16)
+            listening, orphaned = fields[3] == "0A", fields[9] == "0"
+            held += local_port == port and not listening and not orphaned
+    return held
+
+
+def poll_until(predicate: Callable[[], bool]) -> bool:
+    """For state no callback reports (the OS socket table): poll it until TIMEOUT_S."""
+    deadline = time.monotonic() + TIMEOUT_S
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def flood_until_drained(running: RunningSource, flood: Flood) -> list[int]:
+    """Open FLOOD_CONNECTIONS, cycling through every kind, then poll until the server has
+    closed them all; returns the server's open-connection count sampled at each step."""
+    kinds = list(FLOOD_OPENINGS)
+    counts = []
+    for n in range(FLOOD_CONNECTIONS):
+        flood.open(kinds[n % len(kinds)])
+        flood.poll()
+        counts.append(running.source.open_connections)
+    deadline = time.monotonic() + START_TIMEOUT_S + CLOSE_SLACK_S
+    while flood.still_open() and time.monotonic() < deadline:
+        flood.poll()
+        counts.append(running.source.open_connections)
+        time.sleep(0.005)
+    return counts
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads Linux's socket table")
+def test_a_flood_is_bounded_drained_in_time_and_a_call_still_works() -> None:
+    running = start_source(max_connections=FLOOD_MAX_CONNECTIONS)
+    port = running.source.port
+    assert port is not None
+    rss_before_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    try:
+        with flood_of(running) as flood:
+            counts = flood_until_drained(running, flood)
+            assert not flood.still_open(), {s.kind for s in flood.still_open()}
+            assert flood.longest_open_s() < START_TIMEOUT_S + CLOSE_SLACK_S
+            assert max(counts) <= FLOOD_MAX_CONNECTIONS
+            assert poll_until(lambda: server_held_sockets(port) == 0)
+        assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before_kib < 50 * 1024
+        assert [s.state for s in running.sink.statuses] == [SourceState.WAITING]
+        good_pcm_call_works(running)
+    finally:
+        running.stop.set()
+        running.join()
+
+
+def test_a_call_during_a_flood_works() -> None:
+    running = start_source(max_connections=FLOOD_MAX_CONNECTIONS)
+    samples = np.arange(-800, 800, dtype=np.int16)
+    flood_went_on, call_errors = threading.Event(), []
+
+    def call() -> None:  # starts a quarter into the flood, ends three quarters into it
+        try:
+            with open_client(running.url) as ws:
+                ws.send(pcm_header())
+                assert flood_went_on.wait(TIMEOUT_S)
+                ws.send(samples.astype("<i2").tobytes())
+                ws.send('{"type": "stop"}')
+                assert close_code_seen(ws) == 1000
+        except BaseException as exc:  # noqa: BLE001 - reported by the test thread
+            call_errors.append(exc)
+
+    caller = threading.Thread(target=call, name="genuine-caller")
+    try:
+        with flood_of(running) as flood:
+            for n, kind in enumerate(islice(cycle(FLOOD_OPENINGS), FLOOD_CONNECTIONS)):
+                if n == FLOOD_CONNECTIONS // 4:
+                    caller.start()
+                if n == FLOOD_CONNECTIONS * 3 // 4:
+                    flood_went_on.set()
+                try:
+                    flood.open(kind)
+                except ConnectionRefusedError:
+                    break  # the call ended, and with it run(): one run serves one call
+                flood.poll()
+                assert running.source.open_connections <= FLOOD_MAX_CONNECTIONS
+                time.sleep(FLOOD_PACE_S)
+            caller.join(TIMEOUT_S)
+        assert not caller.is_alive() and not call_errors, call_errors
+        running.sink.wait_for_state(SourceState.ENDED)
+        assert np.array_equal(running.sink.samples(Speaker.CUSTOMER), samples)
+    finally:
+        running.stop.set()
+        running.join()
+
+
+def test_one_deadline_covers_the_handshake_and_the_start_message() -> None:
+    start_timeout_s, slow_handshake_s = 1.0, 0.8
+    running = start_source(start_timeout_s=start_timeout_s)
+    port = running.source.port
+    assert port is not None
+    request = upgrade_request(port, TOKEN)
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT_S) as sock:
+            connected = time.monotonic()
+            sock.sendall(request[:20])
+            assert select.select([sock], [], [], slow_handshake_s)[0] == []  # not closed yet
+            sock.sendall(request[20:])
+            assert sock.recv(65536).startswith(b"HTTP/1.1 101")
+            while sock.recv(65536):
+                pass
+            closed_after_s = time.monotonic() - connected
+        # Separate timeouts would allow slow_handshake_s + start_timeout_s (1.8 s).
+        assert closed_after_s < start_timeout_s + CLOSE_SLACK_S / 2
+        good_pcm_call_works(running)
+    finally:
+        running.stop.set()
+        running.join()
+
+
+def test_a_frame_announcing_more_than_max_frame_bytes_is_refused_1009_unread(
+    ingest: RunningSource,
+) -> None:
+    port = ingest.source.port
+    assert port is not None
+    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT_S) as sock:
+        sock.sendall(upgrade_request(port, TOKEN))
+        response = b""
+        while b"\r\n\r\n" not in response:  # RFC 6455 §4.1: no frames before the response
+            response += sock.recv(65536)
+        assert response.startswith(b"HTTP/1.1 101")
+        sock.sendall(binary_frame_header(2**40) + b"\x00" * 16)  # the rest never comes
+        frames = response.partition(b"\r\n\r\n")[2]
+        while chunk := sock.recv(65536):
+            frames += chunk
+    assert frames[:1] == b"\x88" and frames[2:4] == (1009).to_bytes(2, "big")
+    good_pcm_call_works(ingest)

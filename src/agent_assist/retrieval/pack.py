@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import lzma
+import stat
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -19,6 +22,12 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from yaml.composer import Composer, ComposerError
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 
 from agent_assist.errors import PackValidationError
 from agent_assist.guidance.rules import (
@@ -179,6 +188,26 @@ class ScriptPack:
     guidance: GuidanceRules = field(default_factory=GuidanceRules)
 
 
+class _UnreadableFileError(Exception):
+    """A pack file exists but cannot be read; ``str()`` says why."""
+
+
+# What zipfile raises for damaged data, a name that is not UTF-8, a newer zip version, an
+# unknown compression method or encryption.
+_ZIP_ERRORS = (
+    OSError,
+    EOFError,
+    ValueError,
+    RuntimeError,
+    NotImplementedError,
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+)
+# Far above any real pack file (10,000 entries take 10 MiB), far below a zip bomb.
+MAX_PACK_FILE_BYTES = 64 * 2**20
+
+
 class _PackFiles:
     """The three files of a pack, from a folder or a zip (at its root or in one folder)."""
 
@@ -195,7 +224,7 @@ class _PackFiles:
         try:
             with zipfile.ZipFile(path) as archive:
                 names = archive.namelist()
-        except (OSError, zipfile.BadZipFile) as exc:
+        except _ZIP_ERRORS as exc:
             raise PackValidationError([f"{path}: not a readable zip: {exc}"]) from exc
         members = {}
         for name in names:
@@ -215,12 +244,32 @@ class _PackFiles:
         return name in self._zip_names
 
     def read_bytes(self, name: str) -> bytes:
+        """The file's bytes; raises ``FileNotFoundError`` or ``_UnreadableFileError``."""
         if self._zip_names is None:
-            return (self.path / name).read_bytes()
+            return _read_regular_file(self.path / name)
         if name not in self._zip_names:
             raise FileNotFoundError(name)
-        with zipfile.ZipFile(self.path) as archive:
-            return archive.read(self._zip_names[name])
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                member = archive.getinfo(self._zip_names[name])
+                # The declared size bounds what read() inflates, so a zip bomb stops here.
+                _check_size(member.file_size)
+                return archive.read(member)
+        except _ZIP_ERRORS as exc:
+            raise _UnreadableFileError(f"cannot read: {exc}") from exc
+
+
+def _read_regular_file(path: Path) -> bytes:
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):  # reading a FIFO would block forever
+        raise _UnreadableFileError("cannot read: not a regular file")
+    _check_size(info.st_size)
+    return path.read_bytes()
+
+
+def _check_size(size: int) -> None:
+    if size > MAX_PACK_FILE_BYTES:
+        raise _UnreadableFileError(f"file is larger than {MAX_PACK_FILE_BYTES // 2**20} MiB")
 
 
 def load_pack(path: Path) -> ScriptPack:
@@ -268,8 +317,14 @@ def _parse_list(
     except FileNotFoundError:
         problems.append(f"{file}: file is missing")
         return []
-    except (OSError, UnicodeDecodeError) as exc:
+    except _UnreadableFileError as exc:
+        problems.append(f"{file}: {exc}")
+        return []
+    except OSError as exc:
         problems.append(f"{file}: cannot read: {exc}")
+        return []
+    except UnicodeDecodeError as exc:
+        problems.append(f"{file}: not UTF-8 text (byte {exc.start}); save it as UTF-8")
         return []
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -297,17 +352,105 @@ def _parse_list(
 
 
 # libyaml's parser where PyYAML was built with it: ten times faster on a 10,000-entry pack.
-_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Its composer is not used: it recurses in C without a limit, and a file nested 100,000
+# levels deep crashed the process. PyYAML's composer costs a quarter more and can be bounded.
+if yaml.__with_libyaml__:
+    from yaml.cyaml import CParser as _Parser
+else:  # pragma: no cover - PyYAML wheels ship libyaml
+
+    class _Parser(Reader, Scanner, Parser):  # type: ignore[no-redef]
+        def __init__(self, text: str) -> None:
+            Reader.__init__(self, text)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+
+
+# The sample pack nests 5 levels deep; libyaml slows down quadratically with flow nesting.
+MAX_YAML_NESTING = 32
+# Aliases may repeat this many nodes in all: "billion laughs" expand a few lines into
+# billions of values, which validation (and merge keys, at construction) would walk.
+MAX_ALIAS_REPEATED_NODES = 100_000
+# PyYAML's own constructors raise these for scalars such as 2024-02-30 or !!int abc.
+_SCALAR_CONVERSION_ERRORS = (ValueError, TypeError, KeyError, AttributeError, OverflowError)
+
+
+class _PackYamlLoader(Composer, _Parser, SafeConstructor, Resolver):
+    """A safe YAML loader that refuses deep nesting, alias bombs and unconvertible scalars
+    with an error carrying the line, rather than crashing or hanging."""
+
+    def __init__(self, text: str) -> None:
+        _Parser.__init__(self, text)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        if self._depth >= MAX_YAML_NESTING:
+            mark = self.peek_event().start_mark
+            raise ComposerError(None, None, f"nested over {MAX_YAML_NESTING} levels deep", mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except _SCALAR_CONVERSION_ERRORS as exc:
+            kind = str(node.tag).rpartition(":")[2]
+            value = node.value if isinstance(node.value, str) else ""
+            reason = f": {exc}" if isinstance(exc, ValueError) else ""
+            problem = f"{_clip(value)!r} is not a valid {kind}{reason}"
+            raise ConstructorError(None, None, problem, node.start_mark) from None
 
 
 def _parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
     """Parse once: the node tree (for line numbers in errors) and the data built from it."""
-    loader = _YamlLoader(text)
+    loader = _PackYamlLoader(text)
     try:
         root = loader.get_single_node()
-        return root, loader.construct_document(root) if root is not None else None
+        if root is None:
+            return None, None
+        _check_aliases(root)
+        return root, loader.construct_document(root)
     finally:
         loader.dispose()
+
+
+def _check_aliases(root: yaml.Node) -> None:
+    """Refuse an alias inside its own anchor, and aliases that repeat too much."""
+    sizes: dict[yaml.Node, int] = {}  # nodes with aliases expanded; 0 while being counted
+
+    # Recursion stays within MAX_YAML_NESTING: an anchor is counted where it is written,
+    # before any alias to it, so an alias only looks its size up.
+    def expanded_size(node: yaml.Node) -> int:
+        sizes[node] = 0
+        children = node.value if isinstance(node, yaml.SequenceNode) else []
+        if isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        total = 1
+        for child in children:
+            if sizes.get(child) == 0:
+                raise ComposerError(
+                    None, None, "an alias refers to a node that contains it", child.start_mark
+                )
+            total += sizes.get(child) or expanded_size(child)
+        sizes[node] = total
+        return total
+
+    if expanded_size(root) - len(sizes) > MAX_ALIAS_REPEATED_NODES:
+        raise ComposerError(
+            None,
+            None,
+            f"aliases repeat over {MAX_ALIAS_REPEATED_NODES:,} values; write them out",
+            root.start_mark,
+        )
+
+
+def _clip(text: str, max_chars: int = 40) -> str:
+    return text if len(text) <= max_chars else text[: max_chars - 1] + "…"
 
 
 def _line_at(node: yaml.Node | None, loc: Sequence[Any]) -> int:

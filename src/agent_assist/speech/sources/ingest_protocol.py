@@ -14,7 +14,6 @@ short reason for the peer. See docs/ingest-protocol.md.
 from __future__ import annotations
 
 import base64
-import binascii
 import enum
 import json
 from collections.abc import Mapping
@@ -56,7 +55,7 @@ class IngestProtocolError(AudioSourceError):
 
     def __init__(self, close_code: CloseCode, reason: str) -> None:
         self.close_code = close_code
-        self.reason = _truncate_utf8(reason, MAX_CLOSE_REASON_BYTES)
+        self.reason = _truncate_utf8(_printable(reason), MAX_CLOSE_REASON_BYTES)
         super().__init__(f"{self.reason} (websocket close code {int(close_code)})")
 
 
@@ -238,7 +237,7 @@ class IngestDecoder:
             )
         try:
             payload = base64.b64decode(message.media.payload, validate=True)
-        except binascii.Error:
+        except ValueError:  # binascii.Error, or a non-ASCII character
             raise IngestProtocolError(
                 CloseCode.INVALID_DATA, "media payload is not base64"
             ) from None
@@ -299,7 +298,7 @@ def _decode_pcm_frame(frame: bytes, start: StreamStart) -> tuple[IngestEvent, ..
 def _parse_json_object(text: str) -> dict[str, Any]:
     try:
         data = json.loads(text)
-    except json.JSONDecodeError:
+    except ValueError:  # JSONDecodeError, or an integer of over 4,300 digits
         raise IngestProtocolError(CloseCode.INVALID_DATA, "malformed JSON") from None
     except RecursionError:
         raise IngestProtocolError(CloseCode.INVALID_DATA, "JSON nested too deeply") from None
@@ -327,6 +326,12 @@ def _validate(model: type[_Model], data: dict[str, Any], what: str) -> _Model:
         raise IngestProtocolError(
             CloseCode.INVALID_DATA, f"invalid {what}: {where}: {first['msg']}"
         ) from None
+
+
+def _printable(text: str) -> str:
+    # Reasons can quote a field name the peer chose; it goes into logs and a close frame,
+    # so line breaks and lone surrogates (valid in JSON escapes, not in UTF-8) are replaced.
+    return "".join(char if char.isprintable() else "?" for char in text)
 
 
 def _truncate_utf8(text: str, max_bytes: int) -> str:

@@ -98,6 +98,13 @@ class NetworkIngestSource:
             track_speakers=dict(track_speakers),
         )
         self._port: int | None = None
+        self._session: _CallSession | None = None
+
+    @property
+    def open_connections(self) -> int:
+        """TCP connections the server holds now, the call's included (for status and tests)."""
+        session = self._session
+        return 0 if session is None else session.open_connections
 
     @property
     def port(self) -> int | None:
@@ -120,6 +127,7 @@ class NetworkIngestSource:
     async def _serve(self, sink: AudioSink, stop: threading.Event) -> None:
         session = _CallSession(self._config, sink)
         server = await self._listen(session)
+        self._session = session
         try:
             self._port = server.sockets[0].getsockname()[1]
             sink.status(SourceStatus(SourceState.WAITING, f"listening on {self.url}"))
@@ -131,6 +139,7 @@ class NetworkIngestSource:
             self.ready.clear()
             self._port = None
             await session.shut_down(server)
+            self._session = None
 
     async def _listen(self, session: _CallSession) -> Server:
         config = self._config
@@ -175,7 +184,8 @@ async def _wait_until_finished(finished: asyncio.Event, stop: threading.Event) -
 
 
 class _ConnectionLimiter:
-    """Caps open TCP connections; when full, the oldest one that is not the call is dropped.
+    """Caps open TCP connections; when full, the oldest one that is not the call is dropped,
+    preferring one that has not shown the token in its handshake.
 
     Dropping the oldest rather than refusing the newest means a burst of idle sockets can
     delay a real peer by at most one handshake, never lock it out until they time out.
@@ -183,26 +193,45 @@ class _ConnectionLimiter:
 
     def __init__(self, max_connections: int) -> None:
         self._max_connections = max_connections
-        self._open: dict[ServerConnection, None] = {}  # insertion-ordered: oldest first
+        # When each connection was admitted (loop time), insertion-ordered: oldest first.
+        self._open: dict[ServerConnection, float] = {}
         self._protected: ServerConnection | None = None
+        self._trusted: set[ServerConnection] = set()
         self.dropped = 0
 
     def admit(self, connection: ServerConnection) -> None:
         if len(self._open) >= self._max_connections:
-            oldest = next(c for c in self._open if c is not self._protected)
-            self._open.pop(oldest)
+            oldest = self._oldest_droppable()
+            self.release(oldest)
             oldest.transport.abort()
             self.dropped += 1
             log = logger.warning if self.dropped == 1 else logger.debug
             log(
                 "connection limit (%d) reached; dropped the oldest idle peer", self._max_connections
             )
-        self._open[connection] = None
+        self._open[connection] = asyncio.get_running_loop().time()
+
+    def _oldest_droppable(self) -> ServerConnection:
+        candidates = [c for c in self._open if c is not self._protected]
+        return next((c for c in candidates if c not in self._trusted), candidates[0])
+
+    def __len__(self) -> int:
+        return len(self._open)
+
+    def opened_at(self, connection: ServerConnection) -> float:
+        """Loop time at which ``connection`` was accepted."""
+        return self._open.get(connection, asyncio.get_running_loop().time())
 
     def release(self, connection: ServerConnection) -> None:
         self._open.pop(connection, None)
+        self._trusted.discard(connection)
+
+    def trust(self, connection: ServerConnection) -> None:
+        """``connection`` sent the token in its handshake: drop it only after the others."""
+        self._trusted.add(connection)
 
     def protect(self, connection: ServerConnection) -> None:
+        """``connection`` carries the call: never drop it."""
         self._protected = connection
 
     def abort_handshakes(self) -> None:
@@ -227,6 +256,10 @@ class _CallSession:
         self._samples: dict[Speaker, int] = {}
         self.finished = asyncio.Event()
 
+    @property
+    def open_connections(self) -> int:
+        return len(self._limiter)
+
     def connection_class(self) -> type[ServerConnection]:
         limiter = self._limiter
 
@@ -249,6 +282,7 @@ class _CallSession:
         if not headers:
             return None  # Twilio cannot set headers: the token must come in 'start'
         if len(headers) == 1 and _bearer_matches(headers[0], self._config.token):
+            self._limiter.trust(connection)
             return None
         logger.warning("rejected ingest handshake from %s: bad bearer token", _peer(connection))
         response = connection.respond(http.HTTPStatus.UNAUTHORIZED, "Invalid bearer token\n")
@@ -297,8 +331,11 @@ class _CallSession:
         self, connection: ServerConnection, decoder: IngestDecoder
     ) -> StreamStart:
         timeout_s = self._config.start_timeout_s
+        # One deadline from accept to start: the handshake (open_timeout) is part of it, so
+        # an idle peer holds its slot for start_timeout_s in all, not twice that.
+        deadline = self._limiter.opened_at(connection) + timeout_s
         try:
-            async with asyncio.timeout(timeout_s):
+            async with asyncio.timeout_at(deadline):
                 while decoder.start is None:
                     decoder.feed(await connection.recv())
         except TimeoutError:
