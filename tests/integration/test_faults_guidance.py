@@ -19,6 +19,7 @@ from agent_assist.record.store import CallStore
 from agent_assist.services import AssistServices
 from agent_assist.speech.call_script import load_call_script
 from tests.conftest import DEMO_CALL
+from tests.support.disk import fill_disk_completely, free_disk
 
 pytestmark = pytest.mark.slow
 
@@ -28,21 +29,6 @@ def _demo_finals() -> list[Transcript]:
         Transcript(f"u{n}", u.speaker, u.text, True, u.start, u.end, 0)
         for n, u in enumerate(load_call_script(DEMO_CALL).utterances)
     ]
-
-
-def _fill_disk(store: CallStore) -> None:
-    """Earlier calls fill the file until no call row fits; then it may not grow."""
-    store._db.execute("PRAGMA max_page_count=1")  # clamps to the current size
-    for _ in range(2000):
-        try:
-            store.start_call(CallMetadata())
-        except AgentAssistError:
-            return
-    raise AssertionError("the disk never filled up")
-
-
-def _free_disk(store: CallStore) -> None:
-    store._db.execute("PRAGMA max_page_count=1073741823")
 
 
 def _run_call(
@@ -58,7 +44,7 @@ def _run_call(
     worker.begin(lambda: CallSession(services.guidance, store, CallMetadata(call_type="service")))
     for n, final in enumerate(_demo_finals()):
         if n == free_after:
-            worker.run_task(lambda: _free_disk(store))
+            worker.run_task(lambda: free_disk(store))
         worker.feed(final)
     worker.end()
     worker.close()
@@ -71,7 +57,7 @@ def test_a_full_disk_costs_the_agent_no_alert(services: AssistServices, tmp_path
     healthy, _, _ = _run_call(services, CallStore(tmp_path / "healthy.sqlite3"))
     assert {"emotion-angry", "risk-scam-pretext", "hidden-cost"} <= set(healthy)
     store = CallStore(tmp_path / "full.sqlite3")
-    _fill_disk(store)
+    fill_disk_completely(store)
     earlier = len(store.calls(limit=10_000))
     half = len(_demo_finals()) // 2
     alerts, failed, ended = _run_call(services, store, free_after=half)

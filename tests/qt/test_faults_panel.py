@@ -28,6 +28,7 @@ from agent_assist.speech.sources.file import FileSource
 from agent_assist.ui.main_window import MainWindow
 from tests.conftest import DEMO_CALL, SAMPLE_PACK
 from tests.integration.test_faults_speech import CustomerSideBreaks, write_two_sided_call
+from tests.support.disk import NO_PAGE_LIMIT, fill_disk_completely
 
 CALL_MS = 60_000
 
@@ -48,19 +49,8 @@ class Sessions:
     def __call__(self, _services: object) -> CallSession:
         self.opened += 1
         if self.opened == 2:  # in the record's own thread, between the two calls
-            self._store._db.execute("PRAGMA max_page_count=1073741823")
+            self._store._db.execute(f"PRAGMA max_page_count={NO_PAGE_LIMIT}")
         return CallSession(self._model, self._store, CallMetadata())
-
-
-def _fill_disk(store: CallStore) -> None:
-    """Nothing more fits: earlier calls fill the file, then it may not grow."""
-    store._db.execute("PRAGMA max_page_count=1")  # clamps to the current size
-    for _ in range(2000):
-        try:
-            store.start_call(CallMetadata())
-        except AgentAssistError:
-            return
-    raise AssertionError("the disk never filled up")
 
 
 @pytest.fixture
@@ -92,7 +82,7 @@ def test_a_full_disk_keeps_the_alerts_on_screen_and_is_told_once(
     qtbot: QtBot, panel: object, tmp_path: Path
 ) -> None:
     store = CallStore(tmp_path / "calls.sqlite3")
-    _fill_disk(store)
+    fill_disk_completely(store)
     sessions = Sessions(store)
     controller, window = panel(session_for=sessions)  # type: ignore[operator]
     errors: list[AgentAssistError] = []

@@ -19,8 +19,8 @@ from agent_assist.pipeline.workers import GuidanceWorker
 from agent_assist.record.store import CallStore
 from agent_assist.retrieval.pack import load_pack
 from tests.conftest import SAMPLE_PACK
+from tests.support.disk import fill_disk, fill_disk_completely, free_disk
 
-NO_PAGE_LIMIT = 1_073_741_823
 FILLER = "客户说明了还款的具体安排" * 60  # about 2 kB: a page or so per utterance
 # The sample pack's risk rules flag this by phrase; the filler makes the row as large as
 # the ones that no longer fit, so storing it fails too.
@@ -41,40 +41,15 @@ def _said(n: int, text: str = FILLER, speaker: Speaker = Speaker.CUSTOMER) -> Tr
     return Transcript(f"u{n}", speaker, text, True, float(n), n + 0.5, 0)
 
 
-def _fill_disk(store: CallStore) -> None:
-    pages = store._db.execute("PRAGMA page_count").fetchone()[0]
-    store._db.execute(f"PRAGMA max_page_count={pages}")
-
-
-def _free_disk(store: CallStore) -> None:
-    store._db.execute(f"PRAGMA max_page_count={NO_PAGE_LIMIT}")
-
-
 def _fill_until_an_utterance_fails(store: CallStore) -> None:
     """Earlier calls fill the file until a filler-sized utterance no longer fits."""
-    _fill_disk(store)
+    fill_disk(store)
     for n in range(100):
         call = store.start_call(CallMetadata())
         try:
             store.add_utterance(call, _said(n))
         except AgentAssistError:
             return
-    raise AssertionError("the disk never filled up")
-
-
-def _fill_until_a_call_cannot_start(store: CallStore) -> None:
-    """Earlier calls fill the file until no call row fits. Twenty failures in a row: one can
-    be an index page that is full while the others still have room."""
-    _fill_disk(store)
-    failures_in_a_row = 0
-    for _ in range(2000):
-        try:
-            store.start_call(CallMetadata())
-            failures_in_a_row = 0
-        except AgentAssistError:
-            failures_in_a_row += 1
-            if failures_in_a_row == 20:
-                return
     raise AssertionError("the disk never filled up")
 
 
@@ -107,7 +82,7 @@ def test_an_alert_said_while_the_disk_is_full_still_reaches_the_agent(
     worker.run_task(lambda: _fill_until_an_utterance_fails(store))
     worker.feed(_said(1))
     worker.feed(_said(2, SCAM))
-    worker.run_task(lambda: _free_disk(store))
+    worker.run_task(lambda: free_disk(store))
     worker.feed(_said(3, "好的 谢谢"))
     worker.end()
     worker.close()
@@ -123,13 +98,13 @@ def test_an_alert_said_while_the_disk_is_full_still_reaches_the_agent(
 def test_a_call_started_on_a_full_disk_is_recorded_once_space_is_freed(
     model: GuidanceModel, store: CallStore
 ) -> None:
-    _fill_until_a_call_cannot_start(store)
+    fill_disk_completely(store)
     earlier = {c.call_id for c in store.calls(limit=10_000)}
     worker = GuidanceWorker()
     panel = _Panel(worker)
     worker.begin(lambda: CallSession(model, store, CallMetadata()))
     worker.feed(_said(0, SCAM))
-    worker.run_task(lambda: _free_disk(store))
+    worker.run_task(lambda: free_disk(store))
     worker.feed(_said(1, "好的 谢谢"))
     worker.end()
     worker.close()
@@ -152,7 +127,7 @@ def test_a_step_the_record_cannot_store_still_returns_its_guidance(
     with pytest.raises(RecordWriteError, match="The disk is full") as failed:
         session.on_transcript(_said(0, SCAM))
     assert "risk-scam-pretext" in {e.rule_id for e in failed.value.events if isinstance(e, Alert)}
-    _free_disk(store)
+    free_disk(store)
     assert session.on_transcript(_said(1, "好的")) == []  # no failure left over
 
 
@@ -162,8 +137,7 @@ def test_hanging_up_on_a_full_disk_still_gives_the_summary(
     session = CallSession(model, store, CallMetadata())
     session.start()
     session.on_transcript(_said(0, "您好，本次通话将被录音", Speaker.AGENT))
-    _fill_until_a_call_cannot_start(store)
-    store._db.execute("PRAGMA max_page_count=1")  # clamps to the current size: nothing fits
+    fill_disk_completely(store)
     with pytest.raises(RecordWriteError) as failed:
         session.finish()
     ended = failed.value.ended

@@ -20,24 +20,14 @@ from agent_assist.pipeline.workers import GuidanceWorker
 from agent_assist.record.store import CallStore
 from agent_assist.retrieval.pack import load_pack
 from tests.conftest import REPO, SAMPLE_PACK
+from tests.support.disk import fill_disk, free_disk
 from tests.unit.record.conftest import MemoryKeyring, using_keyring
 
-NO_PAGE_LIMIT = 1_073_741_823
 LONG_TEXT = "客户说明了还款的具体安排" * 60  # about 2 kB: a page or so per utterance
 
 
 def _said(n: int, text: str = LONG_TEXT) -> Transcript:
     return Transcript(f"u{n}", Speaker.CUSTOMER, text, True, float(n), n + 0.5, 0)
-
-
-def _fill_disk(store: CallStore) -> None:
-    """From now on the file cannot grow: SQLite answers SQLITE_FULL, as on a full disk."""
-    pages = store._db.execute("PRAGMA page_count").fetchone()[0]
-    store._db.execute(f"PRAGMA max_page_count={pages}")
-
-
-def _free_disk(store: CallStore) -> None:
-    store._db.execute(f"PRAGMA max_page_count={NO_PAGE_LIMIT}")
 
 
 def _write_until_full(store: CallStore, call: str) -> AgentAssistError:
@@ -66,13 +56,13 @@ def test_a_full_disk_fails_one_write_clearly_and_keeps_the_rest(
     call = store.start_call(CallMetadata())
     for n in range(3):
         store.add_utterance(call, _said(n))
-    _fill_disk(store)
+    fill_disk(store)
     message = str(_write_until_full(store, call))
     assert message.startswith("The disk is full") and str(path) in message
     assert "Free space" in message
     stored = _stored_ids(path, call)  # another connection: what was committed is on disk
     assert stored[:3] == ["u0", "u1", "u2"]
-    _free_disk(store)
+    free_disk(store)
     store.add_utterance(call, _said(99))
     store.close()
     assert _stored_ids(path, call) == [*stored, "u99"]
@@ -100,10 +90,10 @@ def test_a_full_disk_mid_call_is_reported_once_and_the_call_goes_on(tmp_path: Pa
     seen = _Recorder(worker)
     worker.begin(lambda: CallSession(model, store, CallMetadata()))
     worker.feed(_said(0))
-    worker.run_task(lambda: _fill_disk(store))
+    worker.run_task(lambda: fill_disk(store))
     for n in range(1, 8):
         worker.feed(_said(n))
-    worker.run_task(lambda: _free_disk(store))
+    worker.run_task(lambda: free_disk(store))
     worker.feed(_said(8, "好的 谢谢"))
     worker.end()
     worker.close()
