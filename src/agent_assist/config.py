@@ -319,7 +319,11 @@ def check_document(document: Mapping[str, Any], file: Path | str) -> None:
     """
     problems = []
     for name, value in document.items():
-        if name in ("schema_version", LOCK_KEY):
+        if name == "schema_version":
+            if type(value) is not int:
+                problems.append(f"schema_version must be a whole number, not {value!r}")
+            continue
+        if name == LOCK_KEY:
             continue
         section = SECTIONS.get(name)
         if section is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -52,20 +53,43 @@ def models_dir() -> Path:
     return Path(explicit) if explicit else data_dir() / "models"
 
 
+def _frozen() -> bool:
+    """Whether this is the PyInstaller desktop build (packaging/agent-assist.spec)."""
+    return bool(getattr(sys, "frozen", False))
+
+
+def _in_checkout() -> bool:
+    """Run from a source checkout. The desktop build never is, whatever lies beside it."""
+    return not _frozen() and (_SOURCE_ROOT / "kb_index").is_dir()
+
+
+def _package_dir() -> Path:
+    """The files shipped with the package: ``agent_assist/`` in site-packages or src/, and in
+    the desktop build the same folder below ``sys._MEIPASS`` (its ``_internal`` folder)."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if _frozen() and bundle:
+        return Path(bundle) / "agent_assist"
+    return Path(__file__).resolve().parent
+
+
 def sample_pack_dir() -> Path:
-    """The sample script pack: in the source tree when run from a checkout."""
-    return _SOURCE_ROOT / "kb_index" / "sample_pack"
+    """The sample script pack: ``kb_index/sample_pack`` in a checkout, else the copy that the
+    wheel and the desktop build carry inside the package."""
+    if _in_checkout():
+        return _SOURCE_ROOT / "kb_index" / "sample_pack"
+    return _package_dir() / "sample_pack"
 
 
 def default_index_root() -> Path:
-    """Built indexes go to ``kb_index/build`` in a checkout, else to the data folder."""
-    if (_SOURCE_ROOT / "kb_index").is_dir():
+    """Built indexes go to ``kb_index/build`` in a checkout, else to the data folder (never
+    into the install folder, which is read-only on a locked-down workstation)."""
+    if _in_checkout():
         return _SOURCE_ROOT / "kb_index" / "build"
     return data_dir() / "index"
 
 
 def demo_call_file() -> Path:
-    return Path(__file__).resolve().parent / "demo" / "demo_call.yaml"
+    return _package_dir() / "demo" / "demo_call.yaml"
 
 
 def cache_dir() -> Path:

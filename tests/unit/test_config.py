@@ -160,3 +160,9 @@ def test_the_machine_file_is_the_one_paths_names(monkeypatch: pytest.MonkeyPatch
     """No environment variable moves it (the conftest points it into the test's home)."""
     _write(paths.machine_settings_file(), "[ui]\nwidth_px = 500\n")
     assert load_settings().ui.width_px == 500
+
+
+def test_a_bad_schema_version_names_the_file(machine: Path, user: Path) -> None:
+    _write(machine, 'schema_version = "x"\n')
+    with pytest.raises(AgentAssistError, match=rf"{machine}: schema_version must be a whole"):
+        load_settings(user, machine)
