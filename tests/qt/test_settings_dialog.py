@@ -242,5 +242,6 @@ def test_settings_it_locked_are_shown_but_cannot_change(
     mask = dialog.field("privacy", "mask_live_transcript")
     assert not mask.isEnabled() and "IT" in mask.toolTip()  # "Locked by IT …", translated
     assert not dialog.microphone_combo.isEnabled()
+    assert mask.text().endswith(dialog.tr("(locked by IT)"))  # said in words, not only grey
     assert dialog.loopback_combo.isEnabled()  # the device lists came; only one is locked
     assert dialog.field("retrieval", "top_k").isEnabled()

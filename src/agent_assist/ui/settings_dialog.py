@@ -224,13 +224,19 @@ class SettingsDialog(QDialog):
         tab = self.tabs.count()
         self._fields[section, key] = _Field(section, key, widget, read, error, tab)
         if where in self._locked:
-            self._show_locked(shown or widget)
+            self._show_locked(shown or widget, caption if label else None)
 
-    def _show_locked(self, widget: QWidget) -> None:
+    def _show_locked(self, widget: QWidget, caption: QLabel | None) -> None:
+        """Greyed out, and said in words: a greyed field alone looks broken."""
         widget.setEnabled(False)
         note = self.tr("Locked by IT in the machine-wide settings")
         widget.setToolTip(note)
         widget.setAccessibleDescription(note)
+        marker = self.tr("(locked by IT)")
+        if caption is not None:
+            caption.setText(f"{caption.text()} {marker}")
+        elif isinstance(widget, QCheckBox):
+            widget.setText(f"{widget.text()} {marker}")
 
     def _value(self, where: str) -> object:
         section, key = where.split(".")

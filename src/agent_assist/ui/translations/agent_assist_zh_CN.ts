@@ -1311,6 +1311,10 @@
         <translation>已由 IT 在本机统一设置中锁定</translation>
     </message>
     <message>
+        <source>(locked by IT)</source>
+        <translation>（IT 已锁定）</translation>
+    </message>
+    <message>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
