@@ -200,15 +200,22 @@ def record_opener(settings: Settings) -> Callable[[], CallStore | None]:
 def session_for(
     settings: Settings, store: Callable[[], CallStore | None], services: AssistServices
 ) -> CallSession:
-    """A call session with the pack's guidance and the call metadata in the settings."""
+    """A call session with the pack's guidance and the call metadata in the settings. A
+    record that cannot be opened (no keyring for an encrypted one) costs the call its record,
+    not its guidance: the session reports why when the call starts."""
     manifest = services.pack.manifest
+    try:
+        record, problem = store(), None
+    except AgentAssistError as exc:
+        record, problem = None, AgentAssistError(f"This call is not recorded: {exc}")
     return CallSession(
         services.guidance,
-        store(),
+        record,
         metadata_from(settings),
         source=settings.audio.source,
         pack=f"{manifest.id}@{manifest.version}",
         keep_last=settings.privacy.keep_last_digits,
+        record_error=problem,
     )
 
 

@@ -70,7 +70,10 @@ class CallSession:
         source: str = "",
         pack: str = "",
         keep_last: int = 4,
+        record_error: AgentAssistError | None = None,
     ) -> None:
+        """``record_error``: why the record could not be opened (``store`` is then None); the
+        call still gets its guidance, and ``start`` reports it once as a RecordWriteError."""
         self.meta = meta or CallMetadata()
         self.guidance = CallGuidance(model, self.meta, keep_last)
         self._store = store
@@ -78,7 +81,8 @@ class CallSession:
         self._pack = pack
         self.call_id = ""
         self._last_end_s = 0.0
-        self._failure: AgentAssistError | None = None  # the first of the step in progress
+        # The first failure of the step in progress (at start: a record that cannot open).
+        self._failure: AgentAssistError | None = record_error
 
     def start(self, now_utc: dt.datetime | None = None) -> list[GuidanceEvent]:
         now_utc = now_utc or dt.datetime.now(dt.UTC)

@@ -5,6 +5,7 @@ call once there is room again. Real store, real guidance rules (phrase matching 
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -165,3 +166,31 @@ def test_a_session_that_cannot_be_opened_does_not_join_the_previous_call(
     assert [str(e) for e in panel.failed] == ["Cannot open the call record: no keyring"]
     after = store.record(first.call_id)
     assert _utterances(after) == ["u0"] and after["call"]["summary"] == first.summary
+
+
+def test_a_record_that_cannot_open_costs_the_call_its_record_not_its_guidance(
+    model: GuidanceModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An encrypted record on a machine whose OS keyring is gone: the panel's session."""
+    import keyring
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    from agent_assist.app import record_opener, session_for
+    from agent_assist.config import RecordSettings, Settings
+
+    monkeypatch.setattr(keyring, "get_keyring", NoKeyring)
+    settings = Settings(record=RecordSettings(database=tmp_path / "c.sqlite3", encrypt=True))
+    services = SimpleNamespace(
+        guidance=model, pack=SimpleNamespace(manifest=SimpleNamespace(id="p", version="1"))
+    )
+    worker = GuidanceWorker()
+    panel = _Panel(worker)
+    worker.begin(lambda: session_for(settings, record_opener(settings), services))  # type: ignore[arg-type]
+    worker.feed(_said(0, SCAM))
+    worker.end()
+    worker.close()
+    worker.run()
+    assert panel.guidance, "the checklist came at call start"
+    assert "risk-scam-pretext" in panel.alerts()
+    (failure,) = panel.failed
+    assert str(failure).startswith("This call is not recorded") and "keyring" in str(failure)
