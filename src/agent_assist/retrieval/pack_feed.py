@@ -19,6 +19,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from http import HTTPStatus
 from pathlib import Path
 
 from agent_assist.atomic_file import replace_path
@@ -65,31 +66,39 @@ class PackFeed:
         self._is_url = source.lower().startswith(("https://", "http://"))
         zipped = self._is_url or source.lower().endswith(".zip")
         self.local = folder / (_slug(source) + (".zip" if zipped else ""))
+        # The server's ETag / Last-Modified of the local copy: an unchanged pack is not
+        # downloaded again (304 Not Modified).
+        self._validators: dict[str, str] = {}
+        self._offered: dict[str, str] = {}
 
     def fetch(self) -> FeedResult:
         """Take the source's version if it is new and valid; never raises."""
         try:
             with tempfile.TemporaryDirectory(dir=self._staging_root(), prefix=".feed-") as tmp:
                 staged = self._stage(Path(tmp))
-                if _digest(staged) == _digest(self.local):
+                if staged is None:
                     return FeedResult(self.source)
-                self._check(staged)
-                replace_path(staged, self.local)
+                updated = _digest(staged) != _digest(self.local)
+                if updated:
+                    self._check(staged)
+                    replace_path(staged, self.local)
+                self._validators = self._offered  # only for a version now held locally
         except AgentAssistError as exc:
             logger.warning("published pack %s not taken: %s", self.source, exc)
             return FeedResult(self.source, problem=str(exc))
-        logger.info("published pack %s updated in %s", self.source, self.local)
-        return FeedResult(self.source, updated=True)
+        if updated:
+            logger.info("published pack %s updated in %s", self.source, self.local)
+        return FeedResult(self.source, updated=updated)
 
     def _staging_root(self) -> Path:
         self.local.parent.mkdir(parents=True, exist_ok=True)
         return self.local.parent
 
-    def _stage(self, into: Path) -> Path:
+    def _stage(self, into: Path) -> Path | None:
+        """The source's current version in ``into``; None if the server says it is unchanged."""
         target = into / self.local.name
         if self._is_url:
-            self._download(target)
-            return target
+            return target if self._download(target) else None
         source = Path(self.source)
         try:
             if source.is_dir():
@@ -103,23 +112,41 @@ class PackFeed:
             raise AgentAssistError(f"cannot read {source}: {exc}") from exc
         return target
 
-    def _download(self, target: Path) -> None:
+    def _download(self, target: Path) -> bool:
+        """False when the server answers 304: the local copy is its current version."""
         if not self.source.lower().startswith("https://"):
             raise AgentAssistError("packs are fetched over https:// only")
         context = ssl.create_default_context(cafile=self._ca_file)
+        request = urllib.request.Request(self.source, headers=self._conditions())
         try:
             with (
-                urllib.request.urlopen(self.source, timeout=_TIMEOUT_S, context=context) as reply,
+                urllib.request.urlopen(request, timeout=_TIMEOUT_S, context=context) as reply,
                 target.open("wb") as out,
             ):
+                self._offered = {
+                    name: value
+                    for name in ("ETag", "Last-Modified")
+                    if (value := reply.headers.get(name))
+                }
                 received = 0
                 while chunk := reply.read(_CHUNK_BYTES):
                     received += len(chunk)
                     if received > self._max_bytes:
                         raise AgentAssistError(f"larger than {self._max_bytes // 1_000_000} MB")
                     out.write(chunk)
+        except urllib.error.HTTPError as exc:
+            if exc.code == HTTPStatus.NOT_MODIFIED:
+                return False
+            raise AgentAssistError(f"cannot download it: {exc}") from exc
         except (urllib.error.URLError, OSError, ssl.SSLError) as exc:
             raise AgentAssistError(f"cannot download it: {exc}") from exc
+        return True
+
+    def _conditions(self) -> dict[str, str]:
+        if not self.local.exists():
+            return {}
+        asks = {"ETag": "If-None-Match", "Last-Modified": "If-Modified-Since"}
+        return {asks[name]: value for name, value in self._validators.items()}
 
     def _check(self, staged: Path) -> None:
         if self._trusted:

@@ -10,7 +10,9 @@ import ssl
 import threading
 import zipfile
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
 from cryptography import x509
@@ -20,7 +22,7 @@ from cryptography.x509.oid import NameOID
 
 from agent_assist.config import DistributionSettings, Settings, TrustSettings
 from agent_assist.retrieval.pack import load_pack
-from agent_assist.retrieval.pack_feed import PackFeed, PublishedPacks
+from agent_assist.retrieval.pack_feed import FeedResult, PackFeed, PublishedPacks
 from agent_assist.retrieval.pack_signing import (
     generate_key,
     parse_public_key,
@@ -116,8 +118,7 @@ def https_server(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
     )
     served = tmp_path / "www"
     served.mkdir()
-    handler = lambda *a: http.server.SimpleHTTPRequestHandler(*a, directory=str(served))  # noqa: E731
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(_Logged, served))
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert_file, key_file)
     server.socket = context.wrap_socket(server.socket, server_side=True)
@@ -128,11 +129,26 @@ def https_server(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
     server.server_close()
 
 
+class _Logged(http.server.SimpleHTTPRequestHandler):
+    """Serves ``served`` and keeps each answer's status (the test reads STATUSES)."""
+
+    STATUSES: ClassVar[list[int]] = []
+
+    def __init__(self, served: Path, *args: Any) -> None:
+        super().__init__(*args, directory=str(served))
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        _Logged.STATUSES.append(int(code))
+
+
 def test_a_pack_published_over_https(https_server: tuple[str, Path, Path], tmp_path: Path) -> None:
     url, served, ca_file = https_server
     _zip(_publish(tmp_path / "build" / "pack", "3.0.0"), served / "collections.zip")
     feed = PackFeed(f"{url}/collections.zip", tmp_path / "local", [], ca_file=ca_file)
+    _Logged.STATUSES.clear()
     assert feed.fetch().updated and _version(feed.local) == "3.0.0"
+    assert feed.fetch() == FeedResult(feed.source)  # unchanged: not downloaded again
+    assert _Logged.STATUSES == [200, 304]
     untrusted_server = PackFeed(f"{url}/collections.zip", tmp_path / "other", [])
     assert "CERTIFICATE_VERIFY_FAILED" in untrusted_server.fetch().problem
     missing = PackFeed(f"{url}/nothing.zip", tmp_path / "local", [], ca_file=ca_file)
