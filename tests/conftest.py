@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,19 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # The machine-wide file lives in /etc or ProgramData; tests use their own.
     monkeypatch.setattr(paths, "machine_settings_file", lambda: home / "machine" / "settings.toml")
     return home
+
+
+@pytest.fixture(autouse=True)
+def no_os_keyring() -> Iterator[None]:
+    """Every test starts with no OS keyring (as on headless Linux), and never reads or writes
+    the machine's real one; tests/unit/record/conftest.py lends an in-memory keyring."""
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
 
 
 def shared_asset(relative: str) -> Path:

@@ -169,16 +169,12 @@ def test_a_session_that_cannot_be_opened_does_not_join_the_previous_call(
 
 
 def test_a_record_that_cannot_open_costs_the_call_its_record_not_its_guidance(
-    model: GuidanceModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    model: GuidanceModel, tmp_path: Path
 ) -> None:
-    """An encrypted record on a machine whose OS keyring is gone: the panel's session."""
-    import keyring
-    from keyring.backends.fail import Keyring as NoKeyring
-
+    """An encrypted record on a machine with no OS keyring (the tests' conftest has none)."""
     from agent_assist.app import record_opener, session_for
     from agent_assist.config import RecordSettings, Settings
 
-    monkeypatch.setattr(keyring, "get_keyring", NoKeyring)
     settings = Settings(record=RecordSettings(database=tmp_path / "c.sqlite3", encrypt=True))
     services = SimpleNamespace(
         guidance=model, pack=SimpleNamespace(manifest=SimpleNamespace(id="p", version="1"))
