@@ -30,8 +30,7 @@ from agent_assist.config import LOCK_KEY, Settings, check_document
 from agent_assist.errors import AgentAssistError
 from agent_assist.models.catalog import ModelKind
 from agent_assist.models.install import MANIFEST_NAME, install_model, resolve_model
-from agent_assist.retrieval.pack import OPTIONAL_FILES, PACK_FILES, load_pack
-from agent_assist.retrieval.pack_signing import SIGNATURE_FILE
+from agent_assist.retrieval.pack import DISTRIBUTED_FILES, load_pack
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +133,7 @@ def _bundle_files(contents: BundleContents) -> Iterable[tuple[str, Path]]:
         if pack.source.is_file():
             yield f"packs/{pack.id}.zip", pack.source
             continue
-        for name in (*PACK_FILES, *OPTIONAL_FILES, SIGNATURE_FILE):
+        for name in DISTRIBUTED_FILES:
             if (pack.source / name).is_file():
                 yield f"packs/{pack.id}/{name}", pack.source / name
     if contents.settings is not None:

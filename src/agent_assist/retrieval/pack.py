@@ -62,6 +62,10 @@ SCRIPTS_FILE = "scripts.yaml"
 PACK_FILES = (MANIFEST_FILE, KNOWLEDGE_FILE, SCRIPTS_FILE)
 # Optional: live guidance rules and their phrasings. Not part of what the index is built from.
 OPTIONAL_FILES = (GUIDANCE_FILE, GUIDANCE_EXAMPLES_FILE)
+# A team lead's signature of the files above (retrieval/pack_signing.py).
+SIGNATURE_FILE = "signature.json"
+# Every file that travels with a pack: copied, bundled, watched.
+DISTRIBUTED_FILES = (*PACK_FILES, *OPTIONAL_FILES, SIGNATURE_FILE)
 
 Language = Literal["zh", "en"]
 Stage = Literal[
@@ -183,7 +187,7 @@ class ScriptPack:
     guidance: GuidanceRules = field(default_factory=GuidanceRules)
 
 
-class _UnreadableFileError(Exception):
+class UnreadablePackFileError(Exception):
     """A pack file exists but cannot be read; ``str()`` says why."""
 
 
@@ -203,19 +207,19 @@ _ZIP_ERRORS = (
 MAX_PACK_FILE_BYTES = 64 * 2**20
 
 
-class _PackFiles:
-    """The three files of a pack, from a folder or a zip (at its root or in one folder)."""
+class PackFiles:
+    """A pack's files (``names``), from a folder or a zip (at its root or in one folder)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, names: tuple[str, ...] = (*PACK_FILES, *OPTIONAL_FILES)) -> None:
         self.path = path
         self._zip_names: dict[str, str] | None = None
         if path.is_file():
-            self._zip_names = self._zip_members(path)
+            self._zip_names = self._zip_members(path, names)
         elif not path.is_dir():
             raise PackValidationError([f"{path}: no such pack folder or zip"])
 
     @staticmethod
-    def _zip_members(path: Path) -> dict[str, str]:
+    def _zip_members(path: Path, wanted: tuple[str, ...]) -> dict[str, str]:
         try:
             with zipfile.ZipFile(path) as archive:
                 names = archive.namelist()
@@ -224,14 +228,18 @@ class _PackFiles:
         members = {}
         for name in names:
             pure = PurePosixPath(name)
-            if pure.name in (*PACK_FILES, *OPTIONAL_FILES) and len(pure.parts) <= 2:
+            if pure.name in wanted and len(pure.parts) <= 2:
                 members.setdefault(pure.name, name)
         return members
+
+    def member(self, name: str) -> str:
+        """Where ``name`` is inside the zip (or the folder): ``pack/manifest.yaml`` …"""
+        return name if self._zip_names is None else self._zip_names.get(name, name)
 
     def label(self, name: str) -> str:
         if self._zip_names is None:
             return str(self.path / name)
-        return f"{self.path}!{self._zip_names.get(name, name)}"
+        return f"{self.path}!{self.member(name)}"
 
     def has(self, name: str) -> bool:
         if self._zip_names is None:
@@ -239,7 +247,7 @@ class _PackFiles:
         return name in self._zip_names
 
     def read_bytes(self, name: str) -> bytes:
-        """The file's bytes; raises ``FileNotFoundError`` or ``_UnreadableFileError``."""
+        """The file's bytes; raises ``FileNotFoundError`` or ``UnreadablePackFileError``."""
         if self._zip_names is None:
             return _read_regular_file(self.path / name)
         if name not in self._zip_names:
@@ -251,25 +259,25 @@ class _PackFiles:
                 _check_size(member.file_size)
                 return archive.read(member)
         except _ZIP_ERRORS as exc:
-            raise _UnreadableFileError(f"cannot read: {exc}") from exc
+            raise UnreadablePackFileError(f"cannot read: {exc}") from exc
 
 
 def _read_regular_file(path: Path) -> bytes:
     info = path.stat()
     if not stat.S_ISREG(info.st_mode):  # reading a FIFO would block forever
-        raise _UnreadableFileError("cannot read: not a regular file")
+        raise UnreadablePackFileError("cannot read: not a regular file")
     _check_size(info.st_size)
     return path.read_bytes()
 
 
 def _check_size(size: int) -> None:
     if size > MAX_PACK_FILE_BYTES:
-        raise _UnreadableFileError(f"file is larger than {MAX_PACK_FILE_BYTES // 2**20} MiB")
+        raise UnreadablePackFileError(f"file is larger than {MAX_PACK_FILE_BYTES // 2**20} MiB")
 
 
 def load_pack(path: Path) -> ScriptPack:
     """Load a pack folder or zip; raise ``PackValidationError`` listing every problem."""
-    files = _PackFiles(path)
+    files = PackFiles(path)
     problems: list[str] = []
     manifest_docs = _parse_list(files, MANIFEST_FILE, None, PackManifest, problems)
     entries = _parse_list(files, KNOWLEDGE_FILE, "entries", KnowledgeEntry, problems)
@@ -303,7 +311,7 @@ M = TypeVar("M", bound=_PackModel)
 
 
 def _parse_list(
-    files: _PackFiles, name: str, key: str | None, model: type[M], problems: list[str]
+    files: PackFiles, name: str, key: str | None, model: type[M], problems: list[str]
 ) -> list[tuple[M, int]]:
     """Validate each item of ``name[key]`` (or the whole file when key is None)."""
     file = files.label(name)
@@ -312,7 +320,7 @@ def _parse_list(
     except FileNotFoundError:
         problems.append(f"{file}: file is missing")
         return []
-    except _UnreadableFileError as exc:
+    except UnreadablePackFileError as exc:
         problems.append(f"{file}: {exc}")
         return []
     except OSError as exc:
@@ -347,7 +355,7 @@ def _parse_list(
 
 
 def _check_unique_ids(
-    files: _PackFiles,
+    files: PackFiles,
     entries: list[tuple[KnowledgeEntry, int]],
     scripts: list[tuple[Script, int]],
     problems: list[str],

@@ -25,17 +25,11 @@ from pathlib import Path
 from agent_assist.atomic_file import replace_path
 from agent_assist.config import Settings
 from agent_assist.errors import AgentAssistError
-from agent_assist.retrieval.pack import OPTIONAL_FILES, PACK_FILES, load_pack
-from agent_assist.retrieval.pack_signing import (
-    SIGNATURE_FILE,
-    PublicKey,
-    parse_public_key,
-    verify_pack,
-)
+from agent_assist.retrieval.pack import DISTRIBUTED_FILES, load_pack
+from agent_assist.retrieval.pack_signing import PublicKey, parse_public_key, verify_pack
 
 logger = logging.getLogger(__name__)
 
-FEED_FILES = (*PACK_FILES, *OPTIONAL_FILES, SIGNATURE_FILE)
 _TIMEOUT_S = 20.0
 _CHUNK_BYTES = 1 << 16
 
@@ -103,7 +97,7 @@ class PackFeed:
         try:
             if source.is_dir():
                 target.mkdir()
-                for name in FEED_FILES:
+                for name in DISTRIBUTED_FILES:
                     if (source / name).is_file():
                         shutil.copyfile(source / name, target / name)
             else:
@@ -200,7 +194,7 @@ def _digest(path: Path) -> str:
     if not path.exists():
         return ""
     digest = hashlib.sha256()
-    files = [path / n for n in FEED_FILES] if path.is_dir() else [path]
+    files = [path / n for n in DISTRIBUTED_FILES] if path.is_dir() else [path]
     for file in files:
         digest.update(file.name.encode())
         digest.update(file.read_bytes() if file.is_file() else b"\0missing")

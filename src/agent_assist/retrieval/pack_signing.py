@@ -24,9 +24,15 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from agent_assist.errors import AgentAssistError
-from agent_assist.retrieval.pack import OPTIONAL_FILES, PACK_FILES, load_pack
+from agent_assist.retrieval.pack import (
+    OPTIONAL_FILES,
+    PACK_FILES,
+    SIGNATURE_FILE,
+    PackFiles,
+    UnreadablePackFileError,
+    load_pack,
+)
 
-SIGNATURE_FILE = "signature.json"
 KEY_PREFIX = "ed25519"
 FORMAT = 1
 SIGNED_FILES = (*PACK_FILES, *OPTIONAL_FILES)
@@ -120,7 +126,7 @@ def sign_pack(pack: Path, private_key: Ed25519PrivateKey, signer: str) -> Signed
         "version": manifest.version,
         "signer": signer,
         "signed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "files": _file_sums(_PackReader(pack)),
+        "files": _file_sums(PackFiles(pack, SIGNED_FILES)),
     }
     public = private_key.public_key()
     document = {
@@ -136,11 +142,11 @@ def _canonical(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def _file_sums(reader: _PackReader) -> dict[str, str]:
+def _file_sums(files: PackFiles) -> dict[str, str]:
     return {
-        name: hashlib.sha256(reader.read(name)).hexdigest()
+        name: hashlib.sha256(_read(files, name)).hexdigest()
         for name in SIGNED_FILES
-        if reader.has(name)
+        if files.has(name)
     }
 
 
@@ -148,9 +154,8 @@ def _write_signature(pack: Path, text: str) -> None:
     if pack.is_dir():
         (pack / SIGNATURE_FILE).write_text(text, encoding="utf-8")
         return
-    reader = _PackReader(pack)
-    folder = PurePosixPath(reader.member(PACK_FILES[0])).parent
-    member = str(folder / SIGNATURE_FILE) if str(folder) != "." else SIGNATURE_FILE
+    folder = PurePosixPath(PackFiles(pack).member(PACK_FILES[0])).parent
+    member = str(folder / SIGNATURE_FILE)  # beside the manifest ("." at the zip's root)
     rewritten = pack.with_name(f".{pack.name}.signing")
     with zipfile.ZipFile(pack) as old, zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as new:
         for info in old.infolist():
@@ -163,13 +168,13 @@ def _write_signature(pack: Path, text: str) -> None:
 # -- checking --------------------------------------------------------------------------------
 def verify_pack(pack: Path, trusted: list[PublicKey]) -> Signed:
     """Who signed ``pack``; raise ``PackTrustError`` saying why it cannot be trusted."""
-    reader = _PackReader(pack)
-    if not reader.has(SIGNATURE_FILE):
+    files = PackFiles(pack, (*SIGNED_FILES, SIGNATURE_FILE))
+    if not files.has(SIGNATURE_FILE):
         raise PackTrustError(
             f"{pack} is not signed: this workstation loads only packs signed by a team lead "
             f"whose key IT trusts (sign it with `agent-assist pack sign`)."
         )
-    document = _read_signature(reader, pack)
+    document = _read_signature(files, pack)
     payload = document["payload"]
     signer = next((k for k in trusted if k.key_id == document["key_id"]), None)
     if signer is None:
@@ -184,13 +189,20 @@ def verify_pack(pack: Path, trusted: list[PublicKey]) -> Signed:
         raise PackTrustError(
             f"{pack}: the signature does not match: {SIGNATURE_FILE} was altered after signing."
         ) from None
-    _check_files(reader, payload.get("files"), pack)
+    _check_files(files, payload.get("files"), pack)
     return Signed(signer.key_id, str(payload.get("signer", "")), str(payload.get("signed_at")))
 
 
-def _read_signature(reader: _PackReader, pack: Path) -> dict[str, Any]:
+def _read(files: PackFiles, name: str) -> bytes:
     try:
-        document = json.loads(reader.read(SIGNATURE_FILE))
+        return files.read_bytes(name)
+    except (OSError, UnreadablePackFileError) as exc:
+        raise PackTrustError(f"{files.label(name)}: {exc}") from exc
+
+
+def _read_signature(files: PackFiles, pack: Path) -> dict[str, Any]:
+    try:
+        document = json.loads(_read(files, SIGNATURE_FILE))
         if not isinstance(document.get("payload"), dict):
             raise ValueError("no payload")
         str(document["key_id"]), str(document["signature"])
@@ -199,10 +211,10 @@ def _read_signature(reader: _PackReader, pack: Path) -> dict[str, Any]:
     return document
 
 
-def _check_files(reader: _PackReader, signed: object, pack: Path) -> None:
+def _check_files(files: PackFiles, signed: object, pack: Path) -> None:
     if not isinstance(signed, dict):
         raise PackTrustError(f"{pack}: {SIGNATURE_FILE} lists no files; sign it again")
-    present = _file_sums(reader)
+    present = _file_sums(files)
     for name in sorted(set(present) | set(signed)):
         if name not in signed:
             raise PackTrustError(f"{pack}: {name} was added after the pack was signed.")
@@ -210,37 +222,3 @@ def _check_files(reader: _PackReader, signed: object, pack: Path) -> None:
             raise PackTrustError(f"{pack}: {name} was removed after the pack was signed.")
         if present[name] != signed[name]:
             raise PackTrustError(f"{pack}: {name} was changed after the pack was signed.")
-
-
-class _PackReader:
-    """A pack's files and its signature, in a folder or a zip (at its root or in one folder)."""
-
-    def __init__(self, pack: Path) -> None:
-        self.pack = pack
-        self._members: dict[str, str] | None = None
-        if pack.is_file():
-            try:
-                with zipfile.ZipFile(pack) as archive:
-                    names = archive.namelist()
-            except (OSError, zipfile.BadZipFile) as exc:
-                raise PackTrustError(f"{pack}: not a readable zip: {exc}") from exc
-            wanted = (*SIGNED_FILES, SIGNATURE_FILE)
-            self._members = {}
-            for name in names:
-                pure = PurePosixPath(name)
-                if pure.name in wanted and len(pure.parts) <= 2:
-                    self._members.setdefault(pure.name, name)
-
-    def has(self, name: str) -> bool:
-        if self._members is None:
-            return (self.pack / name).is_file()
-        return name in self._members
-
-    def member(self, name: str) -> str:
-        return name if self._members is None else self._members[name]
-
-    def read(self, name: str) -> bytes:
-        if self._members is None:
-            return (self.pack / name).read_bytes()
-        with zipfile.ZipFile(self.pack) as archive:
-            return archive.read(self._members[name])

@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from agent_assist.retrieval.pack import OPTIONAL_FILES, PACK_FILES
-
-# Not imported from pack_signing: that pulls in cryptography for a file name.
-SIGNATURE_FILE = "signature.json"
+from agent_assist.retrieval.pack import DISTRIBUTED_FILES
 
 Signature = tuple[tuple[str, int, int], ...]
 
@@ -23,11 +20,7 @@ class PackWatcher:
     def signature(self) -> Signature:
         files = []
         for path in self._paths:
-            candidates = (
-                [path]
-                if path.suffix == ".zip"
-                else [path / n for n in (*PACK_FILES, *OPTIONAL_FILES, SIGNATURE_FILE)]
-            )
+            candidates = [path] if path.suffix == ".zip" else [path / n for n in DISTRIBUTED_FILES]
             for file in candidates:
                 try:
                     stat = file.stat()
